@@ -1,0 +1,230 @@
+import { describe, expect, test } from '@jest/globals';
+import { parseConfig, secretInputValues, type RawInputs } from '../src/config.js';
+import { InputError } from '../src/errors.js';
+
+const env = { GITHUB_REPOSITORY: 'octo-org/octo-repo', GITHUB_RUN_ID: '4242' };
+const token = { 'client-id': 'id-1', 'client-secret': 'secret-1' };
+const provision = { mode: 'provision', instance: 'acmecompany', 'session-token': 'sess-1' };
+
+function parse(raw: Partial<RawInputs>) {
+  return parseConfig(raw, env);
+}
+
+function failure(raw: Partial<RawInputs>): InputError {
+  try {
+    parse(raw);
+  } catch (err) {
+    if (err instanceof InputError) return err;
+    throw err;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('token mode', () => {
+  test('defaults match the contract', () => {
+    const { config, warnings } = parse(token);
+    expect(config).toEqual({
+      mode: 'token',
+      scopes: ['data'],
+      apiUrl: 'https://api.domo.com',
+      exportEnv: true,
+      envVar: 'DOMO_ACCESS_TOKEN',
+      retries: 5,
+      timeoutMs: 30_000,
+      summary: true,
+      client: { id: 'id-1', secret: 'secret-1' },
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  test.each([
+    ['data', ['data']],
+    ['data user', ['data', 'user']],
+    ['data,user', ['data', 'user']],
+    [' data ,  user,,data\nuser audit ', ['data', 'user', 'audit']],
+    ['DATA data', ['DATA', 'data']],
+  ])('scope %j → %j', (scope, scopes) => {
+    expect(parse({ ...token, scope }).config.scopes).toEqual(scopes);
+  });
+
+  test.each([
+    ['https://api.domo.com/', 'https://api.domo.com'],
+    ['https://API.domo.com', 'https://api.domo.com'],
+    ['https://proxy.example.com/domo/', 'https://proxy.example.com/domo'],
+    ['http://127.0.0.1:8787', 'http://127.0.0.1:8787'],
+    ['http://localhost:9', 'http://localhost:9'],
+    ['http://127.3.2.1', 'http://127.3.2.1'],
+    ['http://[::1]:8080/', 'http://[::1]:8080'],
+  ])('api-url %s → %s', (apiUrl, expected) => {
+    expect(parse({ ...token, 'api-url': apiUrl }).config.apiUrl).toBe(expected);
+  });
+
+  test.each([
+    ['true', true],
+    ['True', true],
+    ['TRUE', true],
+    ['false', false],
+    ['False', false],
+    ['FALSE', false],
+  ])('boolean %s', (text, value) => {
+    const { config } = parse({ ...token, 'export-env': text, summary: text });
+    expect([config.exportEnv, config.summary]).toEqual([value, value]);
+  });
+
+  test.each([
+    ['0', 0],
+    ['20', 20],
+    [' 3 ', 3],
+  ])('retries %j', (text, retries) => {
+    expect(parse({ ...token, retries: text }).config.retries).toBe(retries);
+  });
+
+  test.each([
+    ['0.5', 500],
+    ['600', 600_000],
+    ['1.25', 1250],
+  ])('timeout-seconds %s → %d ms', (text, ms) => {
+    expect(parse({ ...token, 'timeout-seconds': text }).config.timeoutMs).toBe(ms);
+  });
+
+  test('empty inputs take the defaults (as a runner without action.yml defaults would pass)', () => {
+    const { config } = parse({ ...token, scope: '', retries: '', 'api-url': '  ' });
+    expect([config.scopes, config.retries, config.apiUrl]).toEqual([['data'], 5, 'https://api.domo.com']);
+  });
+
+  test('mode is case-insensitive', () => {
+    expect(parse({ ...token, mode: 'TOKEN' }).config.mode).toBe('token');
+  });
+
+  test('provision-only inputs are warnings, not failures; defaults do not warn', () => {
+    const { warnings } = parse({
+      ...token,
+      username: 'someone',
+      instance: 'acme',
+      'delete-client': 'true',
+      'client-name': 'x',
+    });
+    expect(warnings).toEqual([
+      'Input `instance` applies only to mode: provision; it is ignored.',
+      'Input `username` applies only to mode: provision; it is ignored.',
+      'Input `client-name` applies only to mode: provision; it is ignored.',
+    ]);
+    expect(parse({ ...token, 'delete-client': 'false' }).warnings).toHaveLength(1);
+  });
+});
+
+describe('bad inputs fail before any request, naming the input', () => {
+  test.each<[string, Partial<RawInputs>, string, RegExp]>([
+    ['missing client-id', { 'client-secret': 's' }, 'client-id', /required in token mode/],
+    ['missing client-secret', { 'client-id': 'i' }, 'client-secret', /required/],
+    ['empty scope', { ...token, scope: ' , ' }, 'scope', /is empty/],
+    ['odd scope', { ...token, scope: 'data us$er' }, 'scope', /"us\$er"/],
+    ['bad mode', { ...token, mode: 'tokens' }, 'mode', /"token" or "provision"/],
+    ['http to a remote host', { ...token, 'api-url': 'http://api.domo.com' }, 'api-url', /https/],
+    ['http to a private host', { ...token, 'api-url': 'http://10.0.0.1' }, 'api-url', /loopback/],
+    ['not a URL', { ...token, 'api-url': 'api.domo.com' }, 'api-url', /must be a URL/],
+    ['ftp', { ...token, 'api-url': 'ftp://x' }, 'api-url', /https URL/],
+    ['user in URL', { ...token, 'api-url': 'https://u:p@x.com' }, 'api-url', /user name/],
+    ['query in URL', { ...token, 'api-url': 'https://x.com/?a=1' }, 'api-url', /query/],
+    ['127 lookalike', { ...token, 'api-url': 'http://127.0.0.1.evil.com' }, 'api-url', /loopback/],
+    ['retries too big', { ...token, retries: '21' }, 'retries', /0 to 20/],
+    ['retries negative', { ...token, retries: '-1' }, 'retries', /whole number/],
+    ['retries fraction', { ...token, retries: '1.5' }, 'retries', /whole number/],
+    ['timeout zero', { ...token, 'timeout-seconds': '0' }, 'timeout-seconds', /above 0/],
+    ['timeout too big', { ...token, 'timeout-seconds': '601' }, 'timeout-seconds', /600/],
+    ['timeout text', { ...token, 'timeout-seconds': '30s' }, 'timeout-seconds', /"30s"/],
+    ['boolean yes', { ...token, 'export-env': 'yes' }, 'export-env', /true or false/],
+    ['summary 1', { ...token, summary: '1' }, 'summary', /true or false/],
+    ['env-var with dash', { ...token, 'env-var': 'DOMO-TOKEN' }, 'env-var', /environment variable name/],
+    ['env-var digit', { ...token, 'env-var': '1TOKEN' }, 'env-var', /environment variable name/],
+    ['env-var reserved', { ...token, 'env-var': 'GITHUB_TOKEN' }, 'env-var', /reserves/],
+    ['env-var NODE_OPTIONS', { ...token, 'env-var': 'NODE_OPTIONS' }, 'env-var', /reserves/],
+    ['client-id with colon', { ...token, 'client-id': 'a:b' }, 'client-id', /colon/],
+  ])('%s', (_, raw, input, message) => {
+    const err = failure(raw);
+    expect(err.input).toBe(input);
+    expect(err.message).toContain(`\`${input}\``);
+    expect(err.message).toMatch(message);
+  });
+});
+
+describe('provision mode', () => {
+  test('a session token, with the default client name', () => {
+    const { config, warnings } = parse(provision);
+    expect(config.provision).toEqual({
+      instanceUrl: 'https://acmecompany.domo.com',
+      customerDomain: 'acmecompany.domo.com',
+      session: { kind: 'session-token', token: 'sess-1' },
+      clientName: 'github-actions octo-org/octo-repo run 4242',
+      deleteClient: true,
+    });
+    expect(config.client).toBeUndefined();
+    expect(warnings).toEqual([]);
+  });
+
+  test.each([
+    ['acmecompany', 'https://acmecompany.domo.com', 'acmecompany.domo.com'],
+    ['acme-co', 'https://acme-co.domo.com', 'acme-co.domo.com'],
+    ['acmecompany.domo.com', 'https://acmecompany.domo.com', 'acmecompany.domo.com'],
+    ['acme.domotech.io', 'https://acme.domotech.io', 'acme.domotech.io'],
+    ['https://acmecompany.domo.com', 'https://acmecompany.domo.com', 'acmecompany.domo.com'],
+    ['https://acmecompany.domo.com/', 'https://acmecompany.domo.com', 'acmecompany.domo.com'],
+    ['https://acmecompany.domo.com:8443', 'https://acmecompany.domo.com:8443', 'acmecompany.domo.com'],
+    ['http://127.0.0.1:8787', 'http://127.0.0.1:8787', '127.0.0.1'],
+    ['localhost:8787', 'https://localhost:8787', 'localhost'],
+  ])('instance %s → %s (%s)', (instance, url, domain) => {
+    const p = parse({ ...provision, instance }).config.provision!;
+    expect([p.instanceUrl, p.customerDomain]).toEqual([url, domain]);
+  });
+
+  test.each<[string, Partial<RawInputs>, unknown]>([
+    ['password', { username: 'ci@acme.example', password: ' p w ' }, { kind: 'password', username: 'ci@acme.example', password: ' p w ' }],
+    ['cookie', { 'session-cookie': 'abc.def' }, { kind: 'session-cookie', cookie: 'abc.def' }],
+    ['cookie with its name', { 'session-cookie': '_dsidv1=abc' }, { kind: 'session-cookie', cookie: 'abc' }],
+  ])('session from %s', (_, source, session) => {
+    const raw = { mode: 'provision', instance: 'acme', ...source };
+    expect(parse(raw).config.provision!.session).toEqual(session);
+  });
+
+  test('client-name, delete-client, and token-only inputs warn', () => {
+    const { config, warnings } = parse({
+      ...provision,
+      'client-name': 'deploy bot',
+      'delete-client': 'false',
+      'client-id': 'x',
+    });
+    expect(config.provision!.clientName).toBe('deploy bot');
+    expect(config.provision!.deleteClient).toBe(false);
+    expect(warnings).toEqual(['Input `client-id` applies only to mode: token; it is ignored.']);
+  });
+
+  test('the default name without GitHub variables', () => {
+    const { config } = parseConfig(provision, {});
+    expect(config.provision!.clientName).toBe('github-actions local run local');
+  });
+
+  test.each<[string, Partial<RawInputs>, string, RegExp]>([
+    ['no session source', { mode: 'provision', instance: 'acme' }, 'session-token', /exactly one/],
+    ['two sources', { ...provision, 'session-cookie': 'c' }, 'session-token', /conflicts with `session-cookie`/],
+    ['three sources', { ...provision, username: 'u', password: 'p', 'session-cookie': 'c' }, 'session-token', /`username` \+ `password` and `session-cookie`/],
+    ['password without username', { mode: 'provision', instance: 'acme', password: 'p' }, 'username', /required/],
+    ['username without password', { mode: 'provision', instance: 'acme', username: 'u' }, 'password', /required/],
+    ['missing instance', { mode: 'provision', 'session-token': 's' }, 'instance', /required in provision mode/],
+    ['instance with a path', { ...provision, instance: 'https://acme.domo.com/page' }, 'instance', /without a path/],
+    ['instance over http', { ...provision, instance: 'http://acme.domo.com' }, 'instance', /https/],
+    ['instance with spaces', { ...provision, instance: 'acme company' }, 'instance', /instance name/],
+    ['session token with a newline', { ...provision, 'session-token': 'a\nb' }, 'session-token', /visible ASCII/],
+    ['cookie with non-ASCII', { mode: 'provision', instance: 'acme', 'session-cookie': 'café' }, 'session-cookie', /visible ASCII/],
+    ['client-name with a newline', { ...provision, 'client-name': 'a\nb' }, 'client-name', /single line/],
+  ])('%s', (_, raw, input, message) => {
+    const err = failure(raw);
+    expect(err.input).toBe(input);
+    expect(err.message).toMatch(message);
+  });
+});
+
+test('secret inputs are collected raw and trimmed, empty ones skipped', () => {
+  expect(
+    secretInputValues({ 'client-secret': ' s1 \n', password: '', 'session-token': 't', 'client-id': 'not secret' }),
+  ).toEqual([' s1 \n', 's1', 't']);
+});

@@ -1,0 +1,56 @@
+/**
+ * End-to-end helpers: each test gets its own simulator, runs the committed bundles through
+ * the runner emulator, and checks that no secret leaked.
+ */
+import { expect } from '@jest/globals';
+import { startSimulator, type SimulatorOptions } from '../../dev/simulator.mjs';
+import { findLeaks, type StepResult } from '../../dev/runner.mjs';
+
+export type Simulator = Awaited<ReturnType<typeof startSimulator>>;
+
+export async function withSimulator<T>(
+  options: SimulatorOptions,
+  body: (sim: Simulator) => Promise<T>,
+): Promise<T> {
+  const sim = await startSimulator(options);
+  try {
+    return await body(sim);
+  } finally {
+    await sim.close();
+  }
+}
+
+export const basic = (id: string, secret: string) => Buffer.from(`${id}:${secret}`).toString('base64');
+
+export const SIM_SECRETS = [
+  'sim-client-secret',
+  basic('sim-client-id', 'sim-client-secret'),
+  'sim-password',
+  'sim-session-token',
+  'sim-dsid-cookie',
+];
+
+/** Every secret a step could know, including what it received and created. */
+export function secretsOf(step: StepResult, extra: string[] = []): string[] {
+  const outputs = [step.outputs['access-token'], step.outputs['client-secret']].filter(
+    (s): s is string => Boolean(s),
+  );
+  const derived = step.outputs['client-id'] && step.outputs['client-secret']
+    ? [basic(step.outputs['client-id'], step.outputs['client-secret'])]
+    : [];
+  return [...SIM_SECRETS, ...outputs, ...derived, ...extra];
+}
+
+/** The contract's promise: no secret outside its own ::add-mask:: line, in any step. */
+export function expectNoLeaks(step: StepResult, extra: string[] = []): void {
+  expect(findLeaks(step, secretsOf(step, extra))).toEqual([]);
+}
+
+/** A failed step: non-zero exit, exactly one ::error::, and no stack trace. */
+export function expectFailure(step: StepResult, message: RegExp | string): void {
+  expect(step.exitCode).not.toBe(0);
+  expect(step.errors).toHaveLength(1);
+  if (typeof message === 'string') expect(step.errors[0]).toContain(message);
+  else expect(step.errors[0]).toMatch(message);
+  expect(step.stdout + step.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+}

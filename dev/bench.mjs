@@ -1,0 +1,126 @@
+// `npm run bench`: how long the committed bundle takes to do its job, as GitHub runs it
+// (a fresh Node process per step), against the floor (dev/floor.cjs) doing the same request.
+// Rounds alternate action/floor so that machine noise falls on both alike.
+//   node dev/bench.mjs [--rounds 30] [--warmup 5] [--node PATH] [--http]
+// Default: Node 24 (GitHub's runtime for `node24` actions, installed on demand by
+// dev/node24.mjs) and HTTPS to the simulator with a throwaway certificate, since the action
+// only ever talks https to Domo; --http measures plain http to loopback instead.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureNode24 } from './node24.mjs';
+import { inputEnv, root } from './runner.mjs';
+import { startSimulator } from './simulator.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '30' },
+    warmup: { type: 'string', default: '5' },
+    node: { type: 'string' },
+    http: { type: 'boolean', default: false },
+  },
+});
+const rounds = Number(args.rounds);
+const node = args.node ?? ensureNode24();
+const dir = mkdtempSync(join(tmpdir(), 'domo-auth-bench-'));
+
+/** A self-signed certificate for 127.0.0.1, made fresh so that no key is ever committed. */
+function certificate() {
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1',
+  ], { stdio: 'ignore' });
+  return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8'), file: cert };
+}
+
+const tls = args.http ? undefined : certificate();
+const sim = await startSimulator(tls ? { tls: { key: tls.key, cert: tls.cert } } : {});
+const inputs = {
+  'client-id': 'sim-client-id',
+  'client-secret': 'sim-client-secret',
+  'api-url': sim.url,
+  scope: 'data',
+  summary: 'true',
+};
+
+/** One step as the runner starts it; resolves with wall milliseconds. */
+function step(file, { argv } = {}) {
+  const files = {};
+  for (const name of ['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']) {
+    files[name] = join(dir, name);
+    writeFileSync(files[name], '');
+  }
+  const env = {
+    PATH: process.env.PATH,
+    ...files,
+    ...inputEnv(inputs),
+    ...(tls ? { NODE_EXTRA_CA_CERTS: tls.file } : {}),
+  };
+  const started = process.hrtime.bigint();
+  const child = argv ? spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'inherit'] }) : spawn(node, [file], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) =>
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const output = readFileSync(files.GITHUB_OUTPUT, 'utf8');
+      if (code !== 0 || !output.includes('access-token')) reject(new Error(`${file} failed (${code}): ${out}`));
+      else resolve({ ms, out });
+    }),
+  );
+}
+
+/** Peak memory (max RSS) of one run, read by GNU time in a separate, untimed run. */
+async function peakKb(file) {
+  if (!existsSync('/usr/bin/time')) return undefined;
+  const report = join(dir, 'time.txt');
+  // Async: the simulator runs in this process and must keep answering.
+  await step('/usr/bin/time', { argv: ['-f', '%M', '-o', report, node, file] });
+  return Number(readFileSync(report, 'utf8').trim());
+}
+
+const action = join(root, 'dist/index.js');
+const floor = join(root, 'dev/floor.cjs');
+const times = { action: [], floor: [] };
+for (let i = 0; i < Number(args.warmup); i++) {
+  await step(action);
+  await step(floor);
+}
+for (let i = 0; i < rounds; i++) {
+  // Alternate which goes first, so that neither always follows the other.
+  const order = i % 2 ? [['floor', floor], ['action', action]] : [['action', action], ['floor', floor]];
+  for (const [name, file] of order) times[name].push((await step(file)).ms);
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const actionMs = median(times.action);
+const floorMs = median(times.floor);
+const version = execFileSync(node, ['--version']).toString().trim();
+const result = {
+  node: version,
+  transport: tls ? 'https' : 'http',
+  rounds,
+  actionMedianMs: +actionMs.toFixed(1),
+  floorMedianMs: +floorMs.toFixed(1),
+  ratio: +(actionMs / floorMs).toFixed(2),
+  actionPeakRssKb: await peakKb(action),
+  floorPeakRssKb: await peakKb(floor),
+  bundleBytes: statSync(action).size,
+  postBundleBytes: statSync(join(root, 'dist/post/index.js')).size,
+};
+await sim.close();
+rmSync(dir, { recursive: true, force: true });
+
+console.log(`domo-auth benchmark: Node ${version}, ${result.transport} to the local simulator, ${rounds} rounds each after ${args.warmup} warm-up`);
+console.log(`  action (dist/index.js)  median ${result.actionMedianMs} ms   peak RSS ${result.actionPeakRssKb ?? '?'} KB`);
+console.log(`  floor  (dev/floor.cjs)  median ${result.floorMedianMs} ms   peak RSS ${result.floorPeakRssKb ?? '?'} KB`);
+console.log(`  ratio ${result.ratio}×   bundle ${result.bundleBytes} bytes (post ${result.postBundleBytes})`);
+console.log(JSON.stringify(result));

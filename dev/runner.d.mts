@@ -1,0 +1,49 @@
+// Types for dev/runner.mjs, for the TypeScript tests that drive the bundles through it.
+export const root: string;
+export const action: {
+  inputs: Record<string, { description?: string; default?: string; required?: boolean }>;
+  outputs: Record<string, { description?: string }>;
+  runs: { using: string; main: string; post: string; 'post-if'?: string };
+};
+
+export interface Command {
+  name: string;
+  properties: Record<string, string>;
+  message: string;
+  line: string;
+}
+
+export interface StepResult {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  durationMs: number;
+  stdout: string;
+  stderr: string;
+  commands: Command[];
+  masks: string[];
+  errors: string[];
+  warnings: string[];
+  debugs: string[];
+  outputs: Record<string, string>;
+  exportedEnv: Record<string, string>;
+  savedState: Record<string, string>;
+  summary: string;
+}
+
+export interface StepOptions {
+  entry?: string;
+  inputs?: Record<string, string>;
+  env?: Record<string, string | undefined>;
+  state?: Record<string, string>;
+  debug?: boolean;
+  node?: string;
+  timeoutMs?: number;
+}
+
+export function inputEnv(inputs?: Record<string, string>): Record<string, string>;
+export function parseFileCommands(text: string): Record<string, string>;
+export function parseCommands(stdout: string): Command[];
+export function runStep(options?: StepOptions): Promise<StepResult>;
+export function runJob(options?: StepOptions): Promise<{ main: StepResult; post: StepResult }>;
+export function findLeaks(step: StepResult, secrets: Array<string | undefined>): string[];

@@ -1,0 +1,135 @@
+/** Types for dev/simulator.mjs, the local Domo simulator (TypeScript resolves `./simulator.mjs` here). */
+
+export type RouteName =
+  | 'token'
+  | 'signon'
+  | 'create-client'
+  | 'delete-client'
+  | 'list-dev-tokens'
+  | 'delete-dev-token'
+  | 'api'
+  | 'unknown';
+
+export type FaultKind =
+  | 'status'
+  | 'retry-after'
+  | 'html'
+  | 'malformed'
+  | 'body'
+  | 'huge'
+  | 'hang'
+  | 'slow'
+  | 'trickle'
+  | 'reset'
+  | 'redirect'
+  | 'act-then-fail';
+
+export declare const ROUTES: readonly RouteName[];
+export declare const FAULT_KINDS: readonly FaultKind[];
+
+export interface FaultSpec {
+  kind: FaultKind;
+  /** Requests the fault applies to; default 1; Infinity or -1 = forever. */
+  times?: number;
+  /** status, html (502), retry-after (429), redirect (302), body (200). */
+  status?: number;
+  /** status: object → JSON, string as is; body: sent verbatim (objects as JSON). */
+  body?: unknown;
+  /** Extra response headers (status, retry-after, html, body, redirect). */
+  headers?: Record<string, string>;
+  /** retry-after: the Retry-After header value; default '1'. */
+  value?: string | number;
+  /** huge: body size; default 5 MB. */
+  bytes?: number;
+  /** slow: delay before the normal answer (default 1000); trickle: ms per byte (default 500). */
+  ms?: number;
+  /** redirect: Location; default the same path on http://127.0.0.1:1. */
+  location?: string;
+  /** act-then-fail: what replaces the answer; default 'reset'. */
+  then?: 'reset' | 'hang' | number;
+}
+
+export interface SimApiClient {
+  id: string;
+  secret: string;
+  scope: string[];
+  userId?: number;
+  role?: string;
+}
+
+export interface SimUser {
+  email: string;
+  password: string;
+  userId: number;
+  locked?: boolean;
+}
+
+export interface SimulatorOptions {
+  host?: string;
+  port?: number;
+  /** PEM key and certificate: serve HTTPS. Other https.createServer options pass through. */
+  tls?: { key: string | Buffer; cert: string | Buffer; [option: string]: unknown };
+  customer?: string;
+  clients?: SimApiClient[];
+  users?: SimUser[];
+  /** Valid `_dsidv1` cookie values → userId. */
+  cookies?: Record<string, number>;
+  /** Session tokens valid from the start (user 964382593 unless given as an object). */
+  sessions?: Array<string | { token: string; userId?: number }>;
+  tokenMethods?: 'both' | 'GET' | 'POST';
+  clientDelete?: 'ok' | 404 | 405;
+  developerTokensWrap?: boolean;
+  rateLimit?: { perSecond?: number; retryAfter?: string | number } | null;
+  tokenTtl?: number;
+  tokenFormat?: 'jwt' | 'opaque';
+  log?: boolean;
+}
+
+export interface RecordedRequest {
+  route: RouteName;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** Lower-case names; repeated headers joined with ', ' (cookies with '; '). */
+  headers: Record<string, string>;
+  body: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  json: unknown;
+  at: number;
+}
+
+export interface CreatedClient {
+  client_id: string;
+  client_secret: string;
+  name: string;
+  scope: string[];
+  user: number;
+  /** The developer-token id that /api/identity/v1/developer-tokens lists it under. */
+  tokenId: number;
+  deleted: boolean;
+  description: string;
+  /** ISO-8601 time of creation. */
+  created: string;
+}
+
+export interface SimulatorStats {
+  rateLimited: number;
+  tokensIssued: number;
+}
+
+export interface Simulator {
+  readonly url: string;
+  readonly port: number;
+  readonly requests: RecordedRequest[];
+  readonly clients: CreatedClient[];
+  readonly stats: SimulatorStats;
+  fault(route: RouteName, spec: FaultSpec | FaultKind): Simulator;
+  set(partial: Omit<SimulatorOptions, 'host' | 'port' | 'tls'>): Simulator;
+  reset(): Simulator;
+  close(): Promise<void>;
+}
+
+export declare function startSimulator(options?: SimulatorOptions): Promise<Simulator>;
+
+/** Parses the CLI's `route:kind[:arg][:times]`. */
+export declare function parseFaultArg(text: string): { route: string; spec: FaultSpec };

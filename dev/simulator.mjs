@@ -1,0 +1,675 @@
+/**
+ * A local stand-in for the Domo endpoints the action talks to (token, sign-on, client
+ * creation and revocation), with faults that can be switched on per route. One server plays
+ * both api.domo.com and the instance host. What is documented and what is guessed is in
+ * /work/shared/domo-api.md; where Domo is silent this answers the way Spring Security
+ * OAuth2 (Domo's gateway) would.
+ *
+ * Node built-ins only: CI starts it before `npm ci`, and the benchmark must not pay for
+ * dependencies on the server side. Types for TypeScript callers: simulator.d.mts.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { renameSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const words = (text) => Object.freeze(text.split(' '));
+export const ROUTES = words(
+  'token signon create-client delete-client list-dev-tokens delete-dev-token api unknown',
+);
+export const FAULT_KINDS = words(
+  'status retry-after html malformed body huge hang slow trickle reset redirect act-then-fail',
+);
+const ALL_SCOPES = words('data user audit dashboard account buzz workflow');
+const CI_USER = 964382593;
+const JSON_TYPE = 'application/json;charset=UTF-8';
+const MAX_BODY = 1024 * 1024;
+const NEEDS_LOGIN = 'Full authentication is required to access this resource';
+
+/** [route, method (null: any, so that the handler can answer 405 itself), path] */
+const ROUTE_TABLE = [
+  ['token', null, /^\/oauth\/token\/?$/],
+  ['signon', 'POST', /^\/api\/content\/v2\/authentication\/?$/],
+  ['create-client', 'POST', /^\/clients\/?$/],
+  ['delete-client', 'DELETE', /^\/clients\/([^/]+)$/],
+  ['list-dev-tokens', 'GET', /^\/api\/identity\/v1\/developer-tokens\/?$/],
+  ['delete-dev-token', 'DELETE', /^\/api\/identity\/v1\/developer-tokens\/([^/]+)$/],
+  ['api', 'GET', /^\/v1\/users\/?$/],
+];
+
+const defaultOptions = () => ({
+  host: '127.0.0.1',
+  port: 0,
+  customer: 'acmecompany',
+  clients: [
+    { id: 'sim-client-id', secret: 'sim-client-secret', scope: [...ALL_SCOPES], userId: CI_USER },
+  ],
+  users: [
+    { email: 'ci@acme.example', password: 'sim-password', userId: CI_USER },
+    { email: 'locked@acme.example', password: 'sim-password', userId: 1001, locked: true },
+  ],
+  cookies: { 'sim-dsid-cookie': CI_USER },
+  sessions: ['sim-session-token'],
+  tokenMethods: 'both',
+  clientDelete: 'ok',
+  developerTokensWrap: true,
+  rateLimit: null,
+  tokenTtl: 3599,
+  tokenFormat: 'jwt',
+  log: false,
+});
+
+const CHOICES = {
+  tokenMethods: ['both', 'GET', 'POST'],
+  clientDelete: ['ok', 404, 405],
+  tokenFormat: ['jwt', 'opaque'],
+};
+
+/** Normalises options (CLI and admin JSON send strings); a typo fails loudly, never silently. */
+function checkOptions(input) {
+  const o = Object.fromEntries(Object.entries(input ?? {}).filter(([, v]) => v !== undefined));
+  for (const [key, allowed] of Object.entries(CHOICES)) {
+    if (!(key in o)) continue;
+    const value = allowed.find((a) => String(a).toLowerCase() === String(o[key]).toLowerCase());
+    if (value === undefined) throw new TypeError(`${key} must be one of ${allowed.join(', ')}`);
+    o[key] = value;
+  }
+  if (o.rateLimit) {
+    const perSecond = Number(o.rateLimit.perSecond ?? 20);
+    if (!(Number.isInteger(perSecond) && perSecond >= 0)) {
+      throw new TypeError('rateLimit.perSecond must be a whole number');
+    }
+    o.rateLimit = { perSecond, retryAfter: String(o.rateLimit.retryAfter ?? '1') };
+  } else if ('rateLimit' in o) o.rateLimit = null;
+  if ('tokenTtl' in o && !(Number(o.tokenTtl) >= 0)) throw new TypeError('tokenTtl: seconds');
+  return o;
+}
+
+const reply = (status, body, headers = {}) => ({ status, body, headers });
+const statusReason = (status) => http.STATUS_CODES[status] ?? 'Error';
+const errorBody = (status, message) => ({ status, statusReason: statusReason(status), message });
+const err = (status, message, headers) => reply(status, errorBody(status, message), headers);
+const oauthErr = (status, error, description, headers) =>
+  reply(status, { error, error_description: description }, headers);
+const unauthorized = () => reply(401, { ...errorBody(401, NEEDS_LOGIN), toe: 'SIM-TOE' });
+const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isJson = (type) => (type ?? '').split(';')[0].trim().toLowerCase() === 'application/json';
+const b64json = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+/** Shaped like Domo's tokens (a JWT), signed by nobody: only the simulator ever checks it. */
+const fakeJwt = (claims) =>
+  [
+    b64json({ alg: 'RS256', typ: 'JWT' }),
+    b64json(claims),
+    randomBytes(64).toString('base64url'),
+  ].join('.');
+const message = (error) => (error instanceof Error ? error.message : String(error));
+
+function tryJson(text) {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseBasic(header) {
+  const m = /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(header ?? '');
+  const decoded = m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
+  const i = decoded.indexOf(':');
+  return i < 0 ? undefined : { id: decoded.slice(0, i), secret: decoded.slice(i + 1) };
+}
+
+/** Values are compared as sent: browsers do not URL-encode _dsidv1, so neither do we decode it. */
+function parseCookies(header) {
+  const out = new Map();
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    const name = part.slice(0, Math.max(i, 0)).trim();
+    const value = part.slice(i + 1).trim();
+    if (name && !out.has(name)) out.set(name, value.replace(/^"(.*)"$/, '$1'));
+  }
+  return out;
+}
+
+const htmlPage = (title) =>
+  `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>` +
+  `\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+
+/** The body as text; null when over MAX_BODY, undefined when the client went away first. */
+function readBody(req) {
+  return new Promise((resolve) => {
+    const chunks = [];
+    let size = 0;
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size <= MAX_BODY) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => resolve(undefined));
+    req.on('close', () => resolve(undefined)); // no-op after 'end'
+  });
+}
+
+/** Objects go out as JSON, strings as they are (text/plain unless headers say otherwise). */
+function send(res, { status, body, headers = {} }) {
+  if (res.destroyed || res.headersSent) return;
+  const empty = body === undefined || status === 204 || status === 304;
+  const text = empty ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+  if (!empty) res.setHeader('Content-Type', typeof body === 'string' ? 'text/plain' : JSON_TYPE);
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  if (!empty) res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.writeHead(status).end(text);
+}
+
+/** An RST rather than a FIN, so the client sees ECONNRESET as it would from a dying proxy. */
+function resetSocket(socket) {
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy(); // a TLS socket has no TCP handle of its own to reset
+  }
+}
+
+/** @param {Record<string, any>} [options] see simulator.d.mts */
+export async function startSimulator(options = {}) {
+  const { tls, ...rest } = options ?? {};
+  const initial = { ...defaultOptions(), ...checkOptions(structuredClone(rest)) };
+  let opts = structuredClone(initial);
+  const faults = []; // { route, spec, left }
+  const sessions = new Map(); // session token -> userId
+  const tokens = new Map(); // access token -> expiry (ms)
+  const sockets = new Set();
+  const timers = new Set();
+  let window = { index: -1, count: 0 };
+  let nextTokenId = 7001; // never reset, so that an id from before reset() matches no new client
+  let startedAt = Date.now();
+  let closing;
+
+  const addSessions = (list) => {
+    for (const s of list ?? []) {
+      if (typeof s === 'string') sessions.set(s, CI_USER);
+      else sessions.set(s.token, s.userId ?? CI_USER);
+    }
+  };
+  addSessions(opts.sessions);
+
+  const stats = { rateLimited: 0, tokensIssued: 0 };
+  const sim = { url: '', port: 0, requests: [], clients: [], stats, fault, set, reset, close };
+
+  function fault(route, spec) {
+    if (!ROUTES.includes(route)) throw new TypeError(`unknown route "${route}": ${ROUTES}`);
+    const s = typeof spec === 'string' ? { kind: spec } : { ...spec };
+    if (!FAULT_KINDS.includes(s.kind)) {
+      throw new TypeError(`unknown fault kind "${s.kind}": ${FAULT_KINDS}`);
+    }
+    const times = s.times ?? 1;
+    const left = [-1, Infinity, 'Infinity', 'forever'].includes(times) ? Infinity : Number(times);
+    if (!(left === Infinity || (Number.isInteger(left) && left >= 1))) {
+      throw new TypeError('fault times must be a positive whole number, Infinity or -1');
+    }
+    for (const key of ['status', 'ms', 'bytes']) {
+      if (s[key] !== undefined && !(Number(s[key]) >= 0)) throw new TypeError(`fault ${key}?`);
+    }
+    faults.push({ route, spec: s, left });
+    return sim;
+  }
+
+  function set(partial) {
+    const p = checkOptions(structuredClone(partial ?? {}));
+    for (const key of ['host', 'port', 'tls']) {
+      if (key in p) throw new TypeError(`${key} cannot change while the simulator runs`);
+    }
+    Object.assign(opts, p);
+    addSessions(p.sessions); // added, never withdrawn, as on a running Domo
+    return sim;
+  }
+
+  function reset() {
+    faults.length = 0;
+    sim.requests.length = 0;
+    sim.clients.length = 0;
+    Object.assign(stats, { rateLimited: 0, tokensIssued: 0 });
+    opts = structuredClone(initial);
+    sessions.clear();
+    addSessions(opts.sessions);
+    tokens.clear();
+    window = { index: -1, count: 0 };
+    startedAt = Date.now();
+    return sim;
+  }
+
+  function takeFault(route) {
+    const f = faults.find((x) => x.route === route && x.left > 0);
+    if (f) f.left -= 1; // Infinity stays Infinity
+    return f?.spec;
+  }
+
+  function later(ms, fn) {
+    const t = setTimeout(() => timers.delete(t) && fn(), ms);
+    timers.add(t);
+  }
+
+  /** Fixed windows aligned to the start, so a test that fires at once knows its window. */
+  function overRateLimit() {
+    if (!opts.rateLimit) return false;
+    const index = Math.floor((Date.now() - startedAt) / 1000);
+    if (index !== window.index) window = { index, count: 0 };
+    if (window.count >= opts.rateLimit.perSecond) return true;
+    window.count += 1;
+    return false;
+  }
+
+  function findClient(id) {
+    const c = sim.clients.find((x) => x.client_id === id && !x.deleted);
+    if (c) return { id, secret: c.client_secret, scope: c.scope, userId: c.user, role: 'Admin' };
+    const pre = opts.clients.find((x) => x.id === id);
+    return pre && { userId: CI_USER, role: 'Admin', ...pre };
+  }
+
+  function issueToken(client, scope) {
+    const jti = randomUUID();
+    const exp = Date.now() + opts.tokenTtl * 1000;
+    const { role, userId, id: client_id } = client;
+    const { customer } = opts;
+    const claims = { role, scope, exp: Math.floor(exp / 1000), env: 'prod1', userId, customer };
+    const accessToken =
+      opts.tokenFormat === 'opaque'
+        ? randomBytes(32).toString('hex')
+        : fakeJwt({ ...claims, client_id, jti });
+    tokens.set(accessToken, exp);
+    stats.tokensIssued += 1;
+    const expires_in = opts.tokenTtl;
+    return { access_token: accessToken, customer, expires_in, jti, role, scope: scope.join(' ') };
+  }
+
+  const sessionUser = (rec) => sessions.get(rec.headers['x-domo-authentication'] ?? '');
+  const signonFailure = (reason) => reply(200, { success: false, reason });
+
+  function startSession(userId) {
+    const sessionToken = randomBytes(24).toString('base64url');
+    sessions.set(sessionToken, userId);
+    return reply(200, { userId, success: true, sessionToken });
+  }
+
+  const handlers = {
+    token(rec) {
+      // A gateway limits before it authenticates, so bad requests count too.
+      if (['GET', 'POST'].includes(rec.method) && overRateLimit()) {
+        stats.rateLimited += 1;
+        return err(429, 'Rate limit exceeded', { 'Retry-After': opts.rateLimit.retryAfter });
+      }
+      const allowed = opts.tokenMethods === 'both' ? ['GET', 'POST'] : [opts.tokenMethods];
+      if (!allowed.includes(rec.method)) {
+        const text = `Request method '${rec.method}' not supported`;
+        return oauthErr(405, 'method_not_allowed', text, { Allow: allowed.join(', ') });
+      }
+      const cred = parseBasic(rec.headers.authorization);
+      const realm = { 'WWW-Authenticate': 'Basic realm="oauth2/client"' };
+      if (!cred) return oauthErr(401, 'unauthorized', NEEDS_LOGIN, realm);
+      const client = findClient(cred.id);
+      if (client?.secret !== cred.secret) return oauthErr(401, 'unauthorized', 'Bad credentials');
+      const params = new URLSearchParams(rec.query);
+      const form = /^application\/x-www-form-urlencoded/i.test(rec.headers['content-type'] ?? '');
+      if (rec.method === 'POST' && form) {
+        for (const [k, v] of new URLSearchParams(rec.body)) params.set(k, v);
+      }
+      const grant = params.get('grant_type');
+      if (!grant) return oauthErr(400, 'invalid_request', 'Missing grant type');
+      if (grant !== 'client_credentials') {
+        return oauthErr(400, 'unsupported_grant_type', `Unsupported grant type: ${grant}`);
+      }
+      // Spring splits on whitespace only: "data,user" is one (invalid) scope, as at Domo.
+      const asked = [...new Set((params.get('scope') ?? '').split(/\s+/).filter(Boolean))];
+      const missing = asked.find((s) => !client.scope.includes(s));
+      if (missing) return oauthErr(400, 'invalid_scope', `Invalid scope: ${missing}`);
+      const body = issueToken(client, asked.length ? asked : [...client.scope]);
+      const answer = { ...body, token_type: 'bearer', userId: client.userId };
+      return reply(200, answer, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    },
+
+    signon(rec) {
+      if (!rec.headers.origin) return reply(403, { status: 403, message: 'Forbidden' });
+      const type = rec.headers['content-type'];
+      if (!isJson(type)) return err(415, `Content type '${type ?? ''}' not supported`);
+      const b = rec.json;
+      if (!b || typeof b !== 'object') return err(400, 'Required request body is missing');
+      if (b.method === 'password') {
+        const email = String(b.emailAddress ?? '').toLowerCase();
+        const user = opts.users.find((u) => u.email.toLowerCase() === email);
+        if (user?.locked) return signonFailure('ACCOUNT_LOCKED');
+        if (!user || user.password !== b.password) return signonFailure('INVALID_CREDENTIALS');
+        return startSession(user.userId);
+      }
+      if (b.method === 'exptoken') {
+        const value = parseCookies(rec.headers.cookie).get('_dsidv1') ?? '';
+        if (!Object.hasOwn(opts.cookies, value)) return signonFailure('INVALID_TOKEN');
+        return startSession(opts.cookies[value]);
+      }
+      return err(400, `Unsupported authentication method: ${String(b.method)}`);
+    },
+
+    'create-client'(rec) {
+      const user = sessionUser(rec);
+      if (user === undefined) return unauthorized();
+      const type = rec.headers['content-type'];
+      if (!isJson(type)) return err(415, `Content type '${type ?? ''}' not supported`);
+      const b = isObject(rec.json) ? rec.json : {};
+      const badScope = (Array.isArray(b.scope) ? b.scope : []).find((s) => !ALL_SCOPES.includes(s));
+      const problem = [
+        [!rec.headers['x-domo-customerdomain'], 'Missing required header X-DOMO-CustomerDomain'],
+        [!isObject(rec.json), 'Request body must be a JSON object'],
+        [typeof b.name !== 'string' || !b.name.trim(), 'name must be a non-empty string'],
+        [!Array.isArray(b.scope) || !b.scope.length, 'scope must be a non-empty array of strings'],
+        [badScope !== undefined, `Invalid scope: ${badScope}`],
+        [!['string', 'undefined'].includes(typeof b.description), 'description must be a string'],
+      ].find(([bad]) => bad)?.[1];
+      if (problem) return err(400, problem);
+      const client = {
+        client_id: randomUUID(),
+        client_secret: randomBytes(32).toString('hex'),
+        name: b.name,
+        scope: [...new Set(b.scope)],
+        user,
+        tokenId: nextTokenId++,
+        deleted: false,
+        description: b.description ?? '',
+        created: new Date().toISOString(),
+      };
+      sim.clients.push(client);
+      const { name, scope, client_id, client_secret } = client;
+      const grants = ['client_credentials'];
+      return reply(200, {
+        name,
+        scope,
+        user,
+        client_id,
+        client_secret,
+        authorized_grant_types: grants,
+      });
+    },
+
+    'delete-client'(rec, id) {
+      if (sessionUser(rec) === undefined) return unauthorized();
+      if (opts.clientDelete === 404) return err(404, 'Not Found');
+      if (opts.clientDelete === 405) {
+        return err(405, "Request method 'DELETE' not supported", { Allow: 'GET' });
+      }
+      const client = sim.clients.find((c) => c.client_id === id && !c.deleted);
+      if (!client) return err(404, `No client with id ${id}`);
+      client.deleted = true;
+      return reply(204);
+    },
+
+    'list-dev-tokens'(rec) {
+      if (sessionUser(rec) === undefined) return unauthorized();
+      const entries = sim.clients
+        .filter((c) => !c.deleted)
+        .map((c) => ({
+          id: c.tokenId,
+          clientId: c.client_id,
+          name: c.name,
+          userId: c.user,
+          scopes: c.scope,
+          created: c.created,
+        }));
+      return reply(200, opts.developerTokensWrap ? { entries } : entries);
+    },
+
+    'delete-dev-token'(rec, id) {
+      if (sessionUser(rec) === undefined) return unauthorized();
+      const client = sim.clients.find((c) => String(c.tokenId) === id && !c.deleted);
+      if (!client) return err(404, `No developer token with id ${id}`);
+      client.deleted = true;
+      return reply(204);
+    },
+
+    api(rec) {
+      const m = /^bearer +(\S+)$/i.exec(rec.headers.authorization ?? '');
+      if (!((tokens.get(m?.[1] ?? '') ?? 0) > Date.now())) {
+        return reply(401, { ...errorBody(401, 'Invalid or expired token'), toe: 'SIM-TOE' });
+      }
+      return reply(200, [{ id: CI_USER, name: 'CI Robot' }]);
+    },
+
+    unknown(rec) {
+      const allow = ROUTE_TABLE.filter(([, , re]) => re.test(rec.path)).map(([, method]) => method);
+      if (!allow.length) return err(404, `No handler found for ${rec.method} ${rec.path}`);
+      return err(405, `Request method '${rec.method}' not supported`, { Allow: allow.join(', ') });
+    },
+  };
+
+  const handle = (rec) => handlers[rec.route](rec, rec.param);
+
+  function applyFault(spec, rec, req, res) {
+    const { kind, headers } = spec;
+    const status = spec.status === undefined ? undefined : Number(spec.status);
+    const simulated = (s) =>
+      err(s, s === 429 ? 'Rate limit exceeded' : `Simulated ${http.STATUS_CODES[s] ?? 'error'}`);
+    const answer = (s, body, h) => send(res, reply(s, body, { ...h, ...headers }));
+    if (kind === 'status') return answer(status ?? 500, spec.body ?? simulated(status ?? 500).body);
+    if (kind === 'retry-after') {
+      const s = status ?? 429;
+      return answer(s, simulated(s).body, { 'Retry-After': String(spec.value ?? '1') });
+    }
+    if (kind === 'html') {
+      const s = status ?? 502;
+      return answer(s, htmlPage(`${s} ${http.STATUS_CODES[s]}`), { 'Content-Type': 'text/html' });
+    }
+    if (kind === 'malformed') {
+      return answer(200, '{"access_token":"abc', { 'Content-Type': 'application/json' });
+    }
+    if (kind === 'body') {
+      const text = typeof spec.body === 'string' ? spec.body : (JSON.stringify(spec.body) ?? '');
+      return answer(status ?? 200, text, { 'Content-Type': JSON_TYPE });
+    }
+    if (kind === 'huge') return streamHuge(res, Number(spec.bytes ?? 5 * 1024 * 1024));
+    if (kind === 'slow') return later(Number(spec.ms ?? 1000), () => send(res, handle(rec)));
+    if (kind === 'trickle') return trickle(res, Number(spec.ms ?? 500));
+    if (kind === 'reset') return resetSocket(req.socket);
+    if (kind === 'redirect') {
+      const location = spec.location ?? `http://127.0.0.1:1${req.url}`;
+      return answer(status ?? 302, undefined, { Location: location });
+    }
+    if (kind === 'act-then-fail') {
+      handle(rec); // the side effect happens; only the answer is lost
+      const then = spec.then ?? 'reset';
+      if (then === 'reset') resetSocket(req.socket);
+      else if (then !== 'hang') send(res, simulated(Number(then)));
+    }
+    // 'hang' (and act-then-fail's): say nothing; the client or close() ends the connection.
+  }
+
+  function streamHuge(res, bytes) {
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    let left = Math.max(0, bytes - 19);
+    res.writeHead(200, { 'Content-Type': JSON_TYPE }).write('{"access_token":"');
+    const pump = () => {
+      while (left > 0 && !res.destroyed) {
+        const n = Math.min(left, chunk.length);
+        left -= n;
+        if (!res.write(chunk.subarray(0, n))) return void res.once('drain', pump);
+      }
+      if (!res.destroyed) res.end('"}');
+    };
+    pump();
+  }
+
+  function trickle(res, ms) {
+    res.writeHead(200, { 'Content-Type': JSON_TYPE }).flushHeaders();
+    const text = '{"access_token":"';
+    let i = 0;
+    const t = setInterval(() => res.destroyed || res.write(text[i++] ?? 'a'), ms);
+    timers.add(t);
+    res.on('close', () => {
+      clearInterval(t);
+      timers.delete(t);
+    });
+  }
+
+  const ok = () => ({ ok: true });
+  const adminRoutes = {
+    'GET /__sim/health': ok,
+    'GET /__sim/requests': () => sim.requests,
+    'GET /__sim/clients': () => sim.clients,
+    'GET /__sim/stats': () => stats,
+    'POST /__sim/faults': ({ route, ...spec }) => fault(route, spec) && ok(),
+    'POST /__sim/set': (partial) => set(partial) && ok(),
+    'POST /__sim/reset': () => reset() && ok(),
+  };
+
+  async function onRequest(req, res) {
+    const at = Date.now();
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const body = await readBody(req);
+    if (body === undefined) return;
+    if (body === null)
+      return send(res, err(413, 'Request body too large', { Connection: 'close' }));
+    if (url.pathname.startsWith('/__sim/')) {
+      const admin = adminRoutes[`${req.method} ${url.pathname.replace(/\/$/, '')}`];
+      if (!admin) return send(res, err(404, `No admin route ${req.method} ${url.pathname}`));
+      try {
+        return send(res, reply(200, admin(JSON.parse(body || '{}'))));
+      } catch (error) {
+        return send(res, err(400, message(error)));
+      }
+    }
+    const method = req.method ?? 'GET';
+    let route = 'unknown';
+    let param;
+    for (const [name, m, re] of ROUTE_TABLE) {
+      const match = re.exec(url.pathname);
+      if (match && (m === null || m === method)) {
+        [route, param] = [name, match[1] && decodeURIComponent(match[1])];
+        break;
+      }
+    }
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : `${v}`]),
+    );
+    const [path, query] = [url.pathname, Object.fromEntries(url.searchParams)];
+    const rec = { route, method, path, query, headers, body, json: tryJson(body), at };
+    sim.requests.push(rec);
+    Object.defineProperty(rec, 'param', { value: param }); // not enumerable: out of JSON dumps
+    const spec = takeFault(route);
+    if (opts.log) {
+      // The path only: never the query, headers or body, where credentials travel.
+      res.on('close', () => {
+        const outcome = res.headersSent ? res.statusCode : 'no answer';
+        const note = spec ? ` (fault: ${spec.kind})` : '';
+        process.stderr.write(`[domo-sim] ${method} ${rec.path} ${outcome}${note}\n`);
+      });
+    }
+    if (spec) return applyFault(spec, rec, req, res);
+    send(res, handle(rec));
+  }
+
+  const listener = (req, res) =>
+    onRequest(req, res).catch((e) => send(res, err(500, `Simulator error: ${message(e)}`)));
+  const server = tls ? https.createServer({ ...tls }, listener) : http.createServer(listener);
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(initial.port, initial.host, () => resolve(server.off('error', reject)));
+  });
+  startedAt = Date.now();
+  sim.port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
+  const host = initial.host.includes(':') ? `[${initial.host}]` : initial.host;
+  sim.url = `${tls ? 'https' : 'http'}://${host}:${sim.port}`;
+
+  function close() {
+    closing ??= new Promise((resolve) => {
+      for (const t of timers) clearTimeout(t);
+      server.close(() => resolve(undefined));
+      for (const socket of sockets) socket.destroy(); // hanging and trickling ones included
+      server.closeAllConnections();
+    });
+    return closing;
+  }
+
+  return sim;
+}
+
+/** `route:kind[:arg][:times]`; for kinds without an argument the third field is times. */
+export function parseFaultArg(text) {
+  const [route = '', kind = '', ...rest] = text.split(':');
+  if (kind === 'body') return { route, spec: { kind, body: rest.join(':') } }; // JSON has colons
+  const [arg, times] = ['malformed', 'hang', 'reset'].includes(kind) ? [undefined, ...rest] : rest;
+  const spec = { kind };
+  if (arg && ['status', 'html', 'redirect'].includes(kind)) spec.status = Number(arg);
+  if (arg && kind === 'retry-after') spec.value = arg;
+  if (arg && ['slow', 'trickle'].includes(kind)) spec.ms = Number(arg);
+  if (arg && kind === 'huge') spec.bytes = Number(arg);
+  if (arg && kind === 'act-then-fail') spec.then = /^\d+$/.test(arg) ? Number(arg) : arg;
+  if (times) spec.times = /^(-1|inf|infinity|forever)$/i.test(times) ? Infinity : Number(times);
+  return { route, spec };
+}
+
+const USAGE = `Usage: node dev/simulator.mjs [options]
+  --port N                 port to listen on (default 8787; 0 = any free port)
+  --host H                 address to bind (default 127.0.0.1)
+  --rate-limit N           at most N token requests a second, then 429 with Retry-After: 1
+  --token-methods M        both | GET | POST (default both)
+  --client-delete D        ok | 404 | 405 (default ok)
+  --fault route:kind[:arg][:times]   queue a fault (repeatable), e.g. token:status:503:2
+  --log                    one line per request on stderr
+  --ready-file PATH        write the URL to PATH once listening`;
+
+async function main(argv) {
+  const string = { type: 'string' };
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '8787' },
+      host: string,
+      'rate-limit': string,
+      'token-methods': string,
+      'client-delete': string,
+      fault: { type: 'string', multiple: true },
+      log: { type: 'boolean' },
+      'ready-file': string,
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return void console.log(USAGE);
+  const port = Number(values.port);
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    throw new TypeError(`--port must be 0-65535, not "${values.port}"`);
+  }
+  const rate = values['rate-limit'];
+  const faults = (values.fault ?? []).map(parseFaultArg);
+  const sim = await startSimulator({
+    port,
+    host: values.host,
+    rateLimit: rate ? { perSecond: Number(rate), retryAfter: '1' } : null,
+    tokenMethods: values['token-methods'],
+    clientDelete: values['client-delete'],
+    log: values.log ?? false,
+  });
+  try {
+    for (const { route, spec } of faults) sim.fault(route, spec);
+  } catch (error) {
+    await sim.close();
+    throw error;
+  }
+  const stop = () => sim.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const file = values['ready-file'];
+  if (file) {
+    writeFileSync(`${file}.tmp`, sim.url); // then renamed, so a poller never reads half a URL
+    renameSync(`${file}.tmp`, file);
+  }
+  console.log(`Domo simulator listening on ${sim.url}`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).catch((error) => {
+    console.error(`domo simulator: ${message(error)}`);
+    process.exit(2);
+  });
+}

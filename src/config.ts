@@ -1,0 +1,345 @@
+/**
+ * The only reader of the runner's inputs and state. Everything it returns is validated,
+ * so the rest of the action never sees a raw string from the workflow.
+ */
+import * as core from '@actions/core';
+import { InputError } from './errors.js';
+import { parseBaseUrl, parseInstance } from './urls.js';
+
+export const INPUT_NAMES = [
+  'client-id',
+  'client-secret',
+  'scope',
+  'mode',
+  'instance',
+  'session-token',
+  'username',
+  'password',
+  'session-cookie',
+  'client-name',
+  'delete-client',
+  'api-url',
+  'export-env',
+  'env-var',
+  'retries',
+  'timeout-seconds',
+  'summary',
+] as const;
+
+export type InputName = (typeof INPUT_NAMES)[number];
+export type RawInputs = Record<InputName, string>;
+
+/** Inputs whose values are secrets: masked as they are read, before any validation. */
+export const SECRET_INPUTS: readonly InputName[] = [
+  'client-secret',
+  'password',
+  'session-token',
+  'session-cookie',
+];
+
+/** Defaults as in action.yml, for runs that do not fill them in (tests, other runners). */
+export const DEFAULTS: Partial<RawInputs> = {
+  scope: 'data',
+  mode: 'token',
+  'delete-client': 'true',
+  'api-url': 'https://api.domo.com',
+  'export-env': 'true',
+  'env-var': 'DOMO_ACCESS_TOKEN',
+  retries: '5',
+  'timeout-seconds': '30',
+  summary: 'true',
+};
+
+const TOKEN_ONLY: readonly InputName[] = ['client-id', 'client-secret'];
+const PROVISION_ONLY: readonly InputName[] = [
+  'instance',
+  'session-token',
+  'username',
+  'password',
+  'session-cookie',
+  'client-name',
+  'delete-client',
+];
+
+export type Session =
+  | { kind: 'session-token'; token: string }
+  | { kind: 'password'; username: string; password: string }
+  | { kind: 'session-cookie'; cookie: string };
+
+export interface ProvisionConfig {
+  instanceUrl: string;
+  customerDomain: string;
+  session: Session;
+  clientName: string;
+  deleteClient: boolean;
+}
+
+export interface Config {
+  mode: 'token' | 'provision';
+  scopes: string[];
+  apiUrl: string;
+  exportEnv: boolean;
+  envVar: string;
+  retries: number;
+  timeoutMs: number;
+  summary: boolean;
+  /** Token mode only. */
+  client?: { id: string; secret: string };
+  /** Provision mode only. */
+  provision?: ProvisionConfig;
+}
+
+export interface Parsed {
+  config: Config;
+  warnings: string[];
+}
+
+/** Reads every input as the runner passes it (INPUT_* variables), untrimmed: parseConfig trims. */
+export function readInputs(): RawInputs {
+  const raw = {} as RawInputs;
+  for (const name of INPUT_NAMES) raw[name] = core.getInput(name, { trimWhitespace: false });
+  return raw;
+}
+
+/** The secret inputs' values, raw and trimmed, for masking before anything else happens. */
+export function secretInputValues(raw: Partial<RawInputs>): string[] {
+  const values = SECRET_INPUTS.flatMap((name) => [raw[name] ?? '', (raw[name] ?? '').trim()]);
+  return [...new Set(values.filter((value) => value.trim() !== ''))];
+}
+
+/** Validates the inputs into one config; throws InputError naming the first bad input. */
+export function parseConfig(raw: Partial<RawInputs>, env: NodeJS.ProcessEnv): Parsed {
+  const value = (name: InputName): string => (raw[name] ?? '').trim() || (DEFAULTS[name] ?? '');
+  const given = (name: InputName): boolean => (raw[name] ?? '').trim() !== '';
+  const warnings: string[] = [];
+
+  const mode = value('mode').toLowerCase();
+  if (mode !== 'token' && mode !== 'provision') {
+    throw new InputError('mode', `must be "token" or "provision" (got "${value('mode')}").`);
+  }
+
+  const scopes = parseScopes(value('scope'));
+  const api = parseBaseUrl(value('api-url'));
+  if ('problem' in api) throw new InputError('api-url', `${api.problem}.`);
+
+  const config: Config = {
+    mode,
+    scopes,
+    apiUrl: api.url,
+    exportEnv: parseBoolean('export-env', value('export-env')),
+    envVar: parseEnvVar(value('env-var')),
+    retries: parseRetries(value('retries')),
+    timeoutMs: parseTimeout(value('timeout-seconds')),
+    summary: parseBoolean('summary', value('summary')),
+  };
+
+  const notFor = (names: readonly InputName[], otherMode: string): void => {
+    for (const name of names) {
+      const isDefault = DEFAULTS[name] !== undefined && value(name) === DEFAULTS[name];
+      if (given(name) && !isDefault) {
+        warnings.push(`Input \`${name}\` applies only to mode: ${otherMode}; it is ignored.`);
+      }
+    }
+  };
+
+  if (mode === 'token') {
+    notFor(PROVISION_ONLY, 'provision');
+    config.client = {
+      id: parseClientId(required('client-id', value, 'token mode')),
+      secret: required('client-secret', value, 'token mode'),
+    };
+  } else {
+    notFor(TOKEN_ONLY, 'token');
+    config.provision = parseProvision(raw, value, given, env);
+  }
+  return { config, warnings };
+}
+
+function required(name: InputName, value: (n: InputName) => string, context: string): string {
+  const v = value(name);
+  if (!v) throw new InputError(name, `is required in ${context}.`);
+  return v;
+}
+
+function parseProvision(
+  raw: Partial<RawInputs>,
+  value: (n: InputName) => string,
+  given: (n: InputName) => boolean,
+  env: NodeJS.ProcessEnv,
+): ProvisionConfig {
+  const sources = [
+    given('session-token') ? '`session-token`' : '',
+    given('username') || given('password') ? '`username` + `password`' : '',
+    given('session-cookie') ? '`session-cookie`' : '',
+  ].filter(Boolean);
+  if (sources.length === 0) {
+    throw new InputError(
+      'session-token',
+      'is missing: provision mode needs exactly one Domo session source: `session-token`, `username` + `password`, or `session-cookie`.',
+    );
+  }
+  if (sources.length > 1) {
+    throw new InputError(
+      sources[0]!.replace(/`/g, '').split(' ')[0]!,
+      `conflicts with ${sources.slice(1).join(' and ')}: provision mode takes exactly one Domo session source (\`session-token\`, \`username\` + \`password\`, or \`session-cookie\`).`,
+    );
+  }
+
+  let session: Session;
+  if (given('session-token')) {
+    session = { kind: 'session-token', token: headerSafe('session-token', value('session-token')) };
+  } else if (given('session-cookie')) {
+    const cookie = value('session-cookie').replace(/^_dsidv1=/, '');
+    session = { kind: 'session-cookie', cookie: headerSafe('session-cookie', cookie) };
+  } else {
+    if (!given('username')) throw new InputError('username', 'is required with `password`.');
+    if (!given('password')) throw new InputError('password', 'is required with `username`.');
+    // A password may begin or end with spaces; only a trailing newline from YAML is dropped.
+    const password = (raw.password ?? '').replace(/\r?\n$/, '');
+    session = { kind: 'password', username: value('username'), password };
+  }
+
+  if (!given('instance')) {
+    throw new InputError(
+      'instance',
+      'is required in provision mode (acmecompany, acmecompany.domo.com or https://acmecompany.domo.com).',
+    );
+  }
+  const instance = parseInstance(value('instance'));
+  if ('problem' in instance) throw new InputError('instance', `${instance.problem}.`);
+
+  const clientName =
+    value('client-name') ||
+    `github-actions ${env.GITHUB_REPOSITORY || 'local'} run ${env.GITHUB_RUN_ID || 'local'}`;
+  if (/[\u0000-\u001f\u007f]/.test(clientName)) {
+    throw new InputError('client-name', 'must be a single line of text.');
+  }
+
+  return {
+    instanceUrl: instance.url,
+    customerDomain: instance.domain,
+    session,
+    clientName,
+    deleteClient: parseBoolean('delete-client', value('delete-client')),
+  };
+}
+
+/** Spaces and/or commas separate scopes; order is kept and duplicates dropped. */
+export function parseScopes(text: string): string[] {
+  const scopes = [...new Set(text.split(/[\s,]+/).filter(Boolean))];
+  if (scopes.length === 0) {
+    throw new InputError('scope', 'is empty: give one or more scopes, such as "data" or "data user".');
+  }
+  const bad = scopes.find((s) => !/^[A-Za-z0-9_.:-]+$/.test(s));
+  if (bad !== undefined) {
+    throw new InputError(
+      'scope',
+      `has an invalid scope "${bad}": scopes are words such as data, user, audit, dashboard, account, buzz, workflow.`,
+    );
+  }
+  return scopes;
+}
+
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+
+/** YAML 1.2 core-schema booleans, as @actions/core's getBooleanInput accepts. */
+export function parseBoolean(name: InputName, text: string): boolean {
+  if (TRUE.includes(text)) return true;
+  if (FALSE.includes(text)) return false;
+  throw new InputError(name, `must be true or false (got "${text}").`);
+}
+
+export function parseRetries(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 20) {
+    throw new InputError('retries', `must be a whole number from 0 to 20 (got "${text}").`);
+  }
+  return Number(text);
+}
+
+export function parseTimeout(text: string): number {
+  const seconds = /^(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : NaN;
+  if (!(seconds > 0 && seconds <= 600)) {
+    throw new InputError(
+      'timeout-seconds',
+      `must be a number of seconds above 0 and at most 600 (got "${text}").`,
+    );
+  }
+  return Math.round(seconds * 1000);
+}
+
+const RESERVED_ENV = /^(GITHUB_|RUNNER_|ACTIONS_)|^(NODE_OPTIONS|PATH|HOME|CI)$/i;
+
+export function parseEnvVar(text: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(text)) {
+    throw new InputError(
+      'env-var',
+      `must be an environment variable name (letters, digits, underscores; not starting with a digit), got "${text}".`,
+    );
+  }
+  if (RESERVED_ENV.test(text)) {
+    throw new InputError('env-var', `must not name a variable the runner reserves (${text}).`);
+  }
+  return text;
+}
+
+function parseClientId(id: string): string {
+  // A colon would split the Basic credential in the wrong place; control characters break headers.
+  if (/[:\s\u0000-\u001f\u007f]/.test(id)) {
+    throw new InputError('client-id', 'must not contain a colon, spaces or control characters.');
+  }
+  return id;
+}
+
+function headerSafe(name: InputName, text: string): string {
+  // Sent in a header: only visible ASCII survives every proxy and Node's header checks.
+  if (!/^[\x21-\x7e]+$/.test(text)) {
+    throw new InputError(name, 'must be a single token of visible ASCII characters (no spaces or line breaks).');
+  }
+  return text;
+}
+
+/** What the post step needs, handed over from the main step through the runner's state. */
+export interface CleanupState {
+  clientId: string;
+  clientName: string;
+  sessionToken: string;
+  apiUrl: string;
+  instanceUrl: string;
+  customerDomain: string;
+  deleteClient: boolean;
+  retries: number;
+  timeoutMs: number;
+}
+
+export const STATE_KEYS = {
+  clientId: 'client-id',
+  clientName: 'client-name',
+  sessionToken: 'session-token',
+  apiUrl: 'api-url',
+  instanceUrl: 'instance-url',
+  customerDomain: 'customer-domain',
+  deleteClient: 'delete-client',
+  retries: 'retries',
+  timeoutMs: 'timeout-ms',
+} as const satisfies Record<keyof CleanupState, string>;
+
+/** The post step's input: undefined when the main step created no client. */
+export function readCleanupState(): CleanupState | undefined {
+  const get = (key: keyof CleanupState): string => core.getState(STATE_KEYS[key]);
+  const clientId = get('clientId');
+  if (!clientId) return undefined;
+  const retries = Number(get('retries'));
+  const timeoutMs = Number(get('timeoutMs'));
+  return {
+    clientId,
+    clientName: get('clientName'),
+    sessionToken: get('sessionToken'),
+    apiUrl: get('apiUrl'),
+    instanceUrl: get('instanceUrl'),
+    customerDomain: get('customerDomain'),
+    deleteClient: get('deleteClient') === 'true',
+    retries: Number.isInteger(retries) && retries >= 0 && retries <= 20 ? retries : 5,
+    timeoutMs: timeoutMs > 0 && timeoutMs <= 600_000 ? timeoutMs : 30_000,
+  };
+}

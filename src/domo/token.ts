@@ -1,0 +1,144 @@
+/** The client-credentials token call: GET as Domo documents it, POST when Domo says 405. */
+import { DomoError } from '../errors.js';
+import { jsonObject, send, type Transport } from '../http.js';
+import { transportHint } from './hints.js';
+
+export const TOKEN_CALL = 'Domo token request';
+
+export interface TokenRequest {
+  apiUrl: string;
+  /** base64(client_id:client_secret), already masked by the caller. */
+  basicCredential: string;
+  scopes: string[];
+}
+
+export interface Token {
+  accessToken: string;
+  tokenType: string;
+  expiresIn: number;
+  scope: string;
+  customer: string;
+  userId: string;
+  role: string;
+}
+
+export function basicCredential(clientId: string, clientSecret: string): string {
+  return Buffer.from(`${clientId}:${clientSecret}`, 'utf8').toString('base64');
+}
+
+export type TokenMethod = 'GET' | 'POST';
+
+/**
+ * One token attempt. With GET, a 405 is answered by sending the same request once more as a
+ * form POST (some Domo SDKs POST); `onMethod` learns the switch so that retries POST directly.
+ */
+export async function requestToken(
+  transport: Transport,
+  request: TokenRequest,
+  method: TokenMethod,
+  onMethod: (method: TokenMethod) => void = () => {},
+): Promise<Token> {
+  const scope = request.scopes.join(' ');
+  const headers = { authorization: `Basic ${request.basicCredential}` };
+  const url = `${request.apiUrl}/oauth/token`;
+  try {
+    if (method === 'GET') {
+      const query = `grant_type=client_credentials&scope=${encodeURIComponent(scope)}`;
+      const response = await send(transport, TOKEN_CALL, {
+        method: 'GET',
+        url: `${url}?${query}`,
+        headers,
+      });
+      return parseToken(jsonObject(TOKEN_CALL, response));
+    }
+  } catch (err) {
+    if (!(err instanceof DomoError && err.status === 405)) throw withHint(err, scope);
+    onMethod('POST');
+  }
+  const body = new URLSearchParams({ grant_type: 'client_credentials', scope }).toString();
+  try {
+    const response = await send(transport, TOKEN_CALL, {
+      method: 'POST',
+      url,
+      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
+    return parseToken(jsonObject(TOKEN_CALL, response));
+  } catch (err) {
+    throw withHint(err, scope);
+  }
+}
+
+/** Checks the answer's shape: a token the action cannot vouch for is worse than none. */
+export function parseToken(json: Record<string, unknown>): Token {
+  const bad = (detail: string): DomoError =>
+    new DomoError({
+      call: TOKEN_CALL,
+      kind: 'response',
+      detail: `the answer is not a usable token: ${detail}`,
+      hint: 'Check that `api-url` points at Domo\'s public API (https://api.domo.com), not a proxy or an instance page.',
+    });
+  const accessToken = json.access_token;
+  if (typeof accessToken !== 'string' || accessToken.trim() === '') {
+    throw bad('`access_token` is missing or not a non-empty string');
+  }
+  if (/[\s\u0000-\u001f\u007f]/.test(accessToken)) {
+    throw bad('`access_token` contains spaces or control characters');
+  }
+  const expiresIn = asSeconds(json.expires_in);
+  if (expiresIn === undefined) {
+    throw bad('`expires_in` is missing or not a whole number of seconds');
+  }
+  return {
+    accessToken,
+    tokenType: text(json.token_type) || 'bearer',
+    expiresIn,
+    scope: Array.isArray(json.scope) ? json.scope.filter((s) => typeof s === 'string').join(' ') : text(json.scope),
+    customer: text(json.customer),
+    userId: text(json.userId ?? json.user_id),
+    role: text(json.role),
+  };
+}
+
+function asSeconds(value: unknown): number | undefined {
+  const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** Strings and numbers as text, one clean line; anything else as empty. */
+function text(value: unknown): string {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value !== 'string') return '';
+  return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, 500);
+}
+
+function withHint(err: unknown, scope: string): unknown {
+  if (!(err instanceof DomoError) || err.hint) return err;
+  return err.update({ hint: tokenHint(err, scope) });
+}
+
+export function tokenHint(err: DomoError, scope: string): string | undefined {
+  if (err.kind !== 'http') return transportHint(err);
+  const said = (err.domoMessage ?? '').toLowerCase();
+  switch (err.status) {
+    case 400:
+      if (said.includes('scope')) {
+        return `The client was not granted every scope asked for ("${scope}"): ask only for scopes the client has (\`scope\`), or give the client those scopes in Domo's developer portal (My Account > Clients).`;
+      }
+      return `Domo rejected the request: check \`scope\` ("${scope}").`;
+    case 401:
+      return 'Check `client-id` and `client-secret`: copy both again from Domo\'s developer portal (My Account > Clients); the client may have been deleted or its secret regenerated.';
+    case 403:
+      return "The client may not get this token: check the client's scopes and that its user is still active.";
+    case 404:
+      return 'Nothing answers at this address: check `api-url` (default https://api.domo.com).';
+    case 405:
+      return 'Domo refused both GET and POST for the token: check `api-url`.';
+    case 429:
+      return 'Domo is rate-limiting token requests: raise `retries`, or stagger jobs that start together.';
+    default:
+      return (err.status ?? 0) >= 500
+        ? 'Domo (or a gateway in front of it) had a server error: re-run the job later.'
+        : undefined;
+  }
+}

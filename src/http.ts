@@ -1,0 +1,241 @@
+/**
+ * The transport: one HTTP attempt over @actions/http-client (which honours https_proxy and
+ * no_proxy), with a hard per-attempt time limit, a cap on the answer's size, no redirects,
+ * and every way of failing turned into one DomoError that says what happened.
+ */
+import { HttpClient } from '@actions/http-client';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { DomoError, type FailureKind } from './errors.js';
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** Sends one request; rejects with a TransportFailure when no complete answer arrives. */
+export type Transport = (request: HttpRequest) => Promise<HttpResponse>;
+
+export class TransportFailure extends Error {
+  override name = 'TransportFailure';
+  constructor(
+    readonly kind: FailureKind,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+/** Domo's answers are a few hundred bytes; anything near this is not Domo talking. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+export const USER_AGENT = 'domo-auth-action/1';
+
+export interface TransportOptions {
+  timeoutMs: number;
+  maxBodyBytes?: number;
+  userAgent?: string;
+}
+
+export function createTransport(options: TransportOptions): Transport {
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const seconds = options.timeoutMs / 1000;
+  return async (request) => {
+    // A client per attempt, so that a timed-out attempt's sockets can be destroyed with it.
+    const client = new HttpClient(options.userAgent ?? USER_AGENT, [], {
+      allowRedirects: false,
+      allowRetries: false,
+      keepAlive: false,
+      socketTimeout: options.timeoutMs,
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new TransportFailure('timeout', `no complete answer within ${seconds} s`));
+        client.dispose();
+      }, options.timeoutMs);
+    });
+    const exchange = (async (): Promise<HttpResponse> => {
+      const response = await client.request(
+        request.method,
+        request.url,
+        request.body ?? null,
+        { accept: 'application/json', ...request.headers },
+      );
+      const body = await readBody(response.message, maxBodyBytes);
+      return { status: response.message.statusCode ?? 0, headers: response.message.headers, body };
+    })();
+    try {
+      return await Promise.race([exchange, deadline]);
+    } catch (err) {
+      throw err instanceof TransportFailure ? err : classify(err, request.url, seconds);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+function readBody(message: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    message.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new TransportFailure('response', `the answer is larger than ${limit} bytes`));
+        message.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    message.on('error', (err) => reject(err));
+    message.on('aborted', () => reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
+    message.on('close', () => {
+      if (!message.complete) reject(Object.assign(new Error('closed early'), { code: 'ECONNRESET' }));
+    });
+  });
+}
+
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'HPE_INVALID_CONSTANT']);
+const TLS_CODE = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(GET|VERIFY)_|ERR_OSSL_)/;
+
+/** Maps a socket-level error to what it means for the user and for retrying. */
+export function classify(err: unknown, url: string, seconds: number): TransportFailure {
+  const e = err as NodeJS.ErrnoException;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  let host = url;
+  try {
+    host = new URL(url).host;
+  } catch {
+    // keep the URL as it is
+  }
+  if (code === 'ECONNREFUSED') return new TransportFailure('refused', `connection refused by ${host}`);
+  if (DNS_CODES.has(code)) return new TransportFailure('dns', `host name ${host} not found (${code})`);
+  if (TLS_CODE.test(code)) return new TransportFailure('tls', `TLS failure talking to ${host} (${code})`);
+  if (code === 'ETIMEDOUT' || message.startsWith('Request timeout')) {
+    return new TransportFailure('timeout', `no complete answer within ${seconds} s`);
+  }
+  if (RESET_CODES.has(code) || /socket hang up|tunneling socket/i.test(message)) {
+    return new TransportFailure('reset', `connection to ${host} broken (${code || message})`);
+  }
+  if (code.startsWith('HPE_')) {
+    return new TransportFailure('response', `malformed HTTP answer from ${host} (${code})`);
+  }
+  return new TransportFailure('network', `network error talking to ${host} (${code || 'no code'})`);
+}
+
+/** Domo's own words from an error body, cleaned for a log line; undefined if it said nothing. */
+export function domoMessage(body: string): string | undefined {
+  const text = body.trim();
+  if (!text) return undefined;
+  if (/^<(!doctype|html|head|body|\?xml)/i.test(text) || /<\/(html|body|title)>/i.test(text)) {
+    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
+    const named = title && clean(title) ? ` titled "${clean(title)}"` : '';
+    return `an HTML page${named}, not JSON: a proxy or gateway answered instead of Domo's API`;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return `"${clean(text, 200)}"`;
+  }
+  if (json && typeof json === 'object' && !Array.isArray(json)) {
+    const o = json as Record<string, unknown>;
+    for (const key of ['error_description', 'message', 'reason', 'statusReason', 'error']) {
+      const value = o[key];
+      if (typeof value === 'string' && clean(value)) return clean(value);
+    }
+  }
+  return undefined;
+}
+
+/** One line of printable text: no control characters (no forged workflow commands), bounded. */
+export function clean(text: string, max = 300): string {
+  const flat = text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/::/g, ': :')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Sends one request and returns a 2xx answer. Everything else becomes a DomoError naming
+ * the call: transport failures, redirects (never followed: they would carry credentials
+ * elsewhere), and error statuses with Domo's own message.
+ */
+export async function send(transport: Transport, call: string, request: HttpRequest): Promise<HttpResponse> {
+  let response: HttpResponse;
+  try {
+    response = await transport(request);
+  } catch (err) {
+    const failure = err instanceof TransportFailure ? err : classify(err, request.url, 0);
+    throw new DomoError({ call, kind: failure.kind, detail: failure.detail });
+  }
+  const { status } = response;
+  if (status >= 300 && status < 400) {
+    const location = header(response.headers, 'location');
+    let where = 'elsewhere';
+    if (location) {
+      try {
+        const target = new URL(location, request.url);
+        where = `to ${target.origin}${target.pathname}`;
+      } catch {
+        where = 'to an unreadable location';
+      }
+    }
+    throw new DomoError({
+      call,
+      kind: 'redirect',
+      status,
+      detail: `a redirect ${where}, not followed because it would carry credentials`,
+    });
+  }
+  if (status < 200 || status >= 300) {
+    throw new DomoError({
+      call,
+      kind: 'http',
+      status,
+      domoMessage: domoMessage(response.body),
+      retryAfter: header(response.headers, 'retry-after'),
+    });
+  }
+  return response;
+}
+
+/** The JSON object in a 2xx answer, or a DomoError saying what came instead. */
+export function jsonObject(call: string, response: HttpResponse): Record<string, unknown> {
+  let json: unknown;
+  try {
+    json = JSON.parse(response.body);
+  } catch {
+    const said = domoMessage(response.body);
+    throw new DomoError({
+      call,
+      kind: 'response',
+      detail: `HTTP ${response.status} with a body that is not JSON${said ? ` (${said})` : ''}`,
+    });
+  }
+  if (!json || typeof json !== 'object') {
+    throw new DomoError({
+      call,
+      kind: 'response',
+      detail: `HTTP ${response.status} with JSON that is not an object`,
+    });
+  }
+  return json as Record<string, unknown>;
+}

@@ -1,0 +1,4 @@
+import { run } from './main.js';
+import { runEntry } from './publish.js';
+
+void runEntry(run);
