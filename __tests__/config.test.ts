@@ -89,7 +89,11 @@ describe('token mode', () => {
 
   test('empty inputs take the defaults (as a runner without action.yml defaults would pass)', () => {
     const { config } = parse({ ...token, scope: '', retries: '', 'api-url': '  ' });
-    expect([config.scopes, config.retries, config.apiUrl]).toEqual([['data'], 5, 'https://api.domo.com']);
+    expect([config.scopes, config.retries, config.apiUrl]).toEqual([
+      ['data'],
+      5,
+      'https://api.domo.com',
+    ]);
   });
 
   test('mode is case-insensitive', () => {
@@ -135,7 +139,12 @@ describe('bad inputs fail before any request, naming the input', () => {
     ['timeout text', { ...token, 'timeout-seconds': '30s' }, 'timeout-seconds', /"30s"/],
     ['boolean yes', { ...token, 'export-env': 'yes' }, 'export-env', /true or false/],
     ['summary 1', { ...token, summary: '1' }, 'summary', /true or false/],
-    ['env-var with dash', { ...token, 'env-var': 'DOMO-TOKEN' }, 'env-var', /environment variable name/],
+    [
+      'env-var with dash',
+      { ...token, 'env-var': 'DOMO-TOKEN' },
+      'env-var',
+      /environment variable name/,
+    ],
     ['env-var digit', { ...token, 'env-var': '1TOKEN' }, 'env-var', /environment variable name/],
     ['env-var reserved', { ...token, 'env-var': 'GITHUB_TOKEN' }, 'env-var', /reserves/],
     ['env-var NODE_OPTIONS', { ...token, 'env-var': 'NODE_OPTIONS' }, 'env-var', /reserves/],
@@ -169,7 +178,11 @@ describe('provision mode', () => {
     ['acme.domotech.io', 'https://acme.domotech.io', 'acme.domotech.io'],
     ['https://acmecompany.domo.com', 'https://acmecompany.domo.com', 'acmecompany.domo.com'],
     ['https://acmecompany.domo.com/', 'https://acmecompany.domo.com', 'acmecompany.domo.com'],
-    ['https://acmecompany.domo.com:8443', 'https://acmecompany.domo.com:8443', 'acmecompany.domo.com'],
+    [
+      'https://acmecompany.domo.com:8443',
+      'https://acmecompany.domo.com:8443',
+      'acmecompany.domo.com',
+    ],
     ['http://127.0.0.1:8787', 'http://127.0.0.1:8787', '127.0.0.1'],
     ['localhost:8787', 'https://localhost:8787', 'localhost'],
   ])('instance %s → %s (%s)', (instance, url, domain) => {
@@ -178,9 +191,17 @@ describe('provision mode', () => {
   });
 
   test.each<[string, Partial<RawInputs>, unknown]>([
-    ['password', { username: 'ci@acme.example', password: ' p w ' }, { kind: 'password', username: 'ci@acme.example', password: ' p w ' }],
+    [
+      'password',
+      { username: 'ci@acme.example', password: ' p w ' },
+      { kind: 'password', username: 'ci@acme.example', password: ' p w ' },
+    ],
     ['cookie', { 'session-cookie': 'abc.def' }, { kind: 'session-cookie', cookie: 'abc.def' }],
-    ['cookie with its name', { 'session-cookie': '_dsidv1=abc' }, { kind: 'session-cookie', cookie: 'abc' }],
+    [
+      'cookie with its name',
+      { 'session-cookie': '_dsidv1=abc' },
+      { kind: 'session-cookie', cookie: 'abc' },
+    ],
   ])('session from %s', (_, source, session) => {
     const raw = { mode: 'provision', instance: 'acme', ...source };
     expect(parse(raw).config.provision!.session).toEqual(session);
@@ -205,17 +226,67 @@ describe('provision mode', () => {
 
   test.each<[string, Partial<RawInputs>, string, RegExp]>([
     ['no session source', { mode: 'provision', instance: 'acme' }, 'session-token', /exactly one/],
-    ['two sources', { ...provision, 'session-cookie': 'c' }, 'session-token', /conflicts with `session-cookie`/],
-    ['three sources', { ...provision, username: 'u', password: 'p', 'session-cookie': 'c' }, 'session-token', /`username` \+ `password` and `session-cookie`/],
-    ['password without username', { mode: 'provision', instance: 'acme', password: 'p' }, 'username', /required/],
-    ['username without password', { mode: 'provision', instance: 'acme', username: 'u' }, 'password', /required/],
-    ['missing instance', { mode: 'provision', 'session-token': 's' }, 'instance', /required in provision mode/],
-    ['instance with a path', { ...provision, instance: 'https://acme.domo.com/page' }, 'instance', /without a path/],
+    [
+      'two sources',
+      { ...provision, 'session-cookie': 'c' },
+      'session-token',
+      /conflicts with `session-cookie`/,
+    ],
+    [
+      'three sources',
+      { ...provision, username: 'u', password: 'p', 'session-cookie': 'c' },
+      'session-token',
+      /`username` \+ `password` and `session-cookie`/,
+    ],
+    [
+      'password without username',
+      { mode: 'provision', instance: 'acme', password: 'p' },
+      'username',
+      /required/,
+    ],
+    [
+      'username without password',
+      { mode: 'provision', instance: 'acme', username: 'u' },
+      'password',
+      /required/,
+    ],
+    [
+      'missing instance',
+      { mode: 'provision', 'session-token': 's' },
+      'instance',
+      /required in provision mode/,
+    ],
+    [
+      'instance with a path',
+      { ...provision, instance: 'https://acme.domo.com/page' },
+      'instance',
+      /without a path/,
+    ],
     ['instance over http', { ...provision, instance: 'http://acme.domo.com' }, 'instance', /https/],
-    ['instance with spaces', { ...provision, instance: 'acme company' }, 'instance', /instance name/],
-    ['session token with a newline', { ...provision, 'session-token': 'a\nb' }, 'session-token', /visible ASCII/],
-    ['cookie with non-ASCII', { mode: 'provision', instance: 'acme', 'session-cookie': 'café' }, 'session-cookie', /visible ASCII/],
-    ['client-name with a newline', { ...provision, 'client-name': 'a\nb' }, 'client-name', /single line/],
+    [
+      'instance with spaces',
+      { ...provision, instance: 'acme company' },
+      'instance',
+      /instance name/,
+    ],
+    [
+      'session token with a newline',
+      { ...provision, 'session-token': 'a\nb' },
+      'session-token',
+      /visible ASCII/,
+    ],
+    [
+      'cookie with non-ASCII',
+      { mode: 'provision', instance: 'acme', 'session-cookie': 'café' },
+      'session-cookie',
+      /visible ASCII/,
+    ],
+    [
+      'client-name with a newline',
+      { ...provision, 'client-name': 'a\nb' },
+      'client-name',
+      /single line/,
+    ],
   ])('%s', (_, raw, input, message) => {
     const err = failure(raw);
     expect(err.input).toBe(input);
@@ -225,6 +296,11 @@ describe('provision mode', () => {
 
 test('secret inputs are collected raw and trimmed, empty ones skipped', () => {
   expect(
-    secretInputValues({ 'client-secret': ' s1 \n', password: '', 'session-token': 't', 'client-id': 'not secret' }),
+    secretInputValues({
+      'client-secret': ' s1 \n',
+      password: '',
+      'session-token': 't',
+      'client-id': 'not secret',
+    }),
   ).toEqual([' s1 \n', 's1', 't']);
 });

@@ -3,7 +3,8 @@ import nock, { socketError } from './helpers/nock.js';
 import { DomoError } from '../src/errors.js';
 
 // Imported after nock, so that @actions/http-client binds to the intercepted node:http.
-const { clean, createTransport, domoMessage, jsonObject, send, TransportFailure } = await import('../src/http.js');
+const { clean, createTransport, domoMessage, jsonObject, send, TransportFailure } =
+  await import('../src/http.js');
 type TransportFailure = InstanceType<typeof TransportFailure>;
 
 const API = 'https://api.domo.test';
@@ -14,10 +15,17 @@ describe('transport', () => {
   const transport = createTransport({ timeoutMs: 2000 });
 
   test('sends method, headers and body; returns status, headers and text', async () => {
-    const scope = nock(API, { reqheaders: { accept: 'application/json', 'x-a': 'b', 'user-agent': /domo-auth/ } })
+    const scope = nock(API, {
+      reqheaders: { accept: 'application/json', 'x-a': 'b', 'user-agent': /domo-auth/ },
+    })
       .post('/p', 'hello')
       .reply(201, 'world', { 'x-reply': 'yes' });
-    const response = await transport({ method: 'POST', url: `${API}/p`, headers: { 'x-a': 'b' }, body: 'hello' });
+    const response = await transport({
+      method: 'POST',
+      url: `${API}/p`,
+      headers: { 'x-a': 'b' },
+      body: 'hello',
+    });
     expect(response.status).toBe(201);
     expect(response.body).toBe('world');
     expect(response.headers['x-reply']).toBe('yes');
@@ -46,7 +54,9 @@ describe('transport', () => {
   test('an answer larger than the cap is refused', async () => {
     nock(API).get('/huge').reply(200, 'x'.repeat(5000));
     const small = createTransport({ timeoutMs: 2000, maxBodyBytes: 1000 });
-    const err = (await small({ method: 'GET', url: `${API}/huge` }).catch((e: unknown) => e)) as TransportFailure;
+    const err = (await small({ method: 'GET', url: `${API}/huge` }).catch(
+      (e: unknown) => e,
+    )) as TransportFailure;
     expect(err.kind).toBe('response');
     expect(err.detail).toMatch(/larger than 1000 bytes/);
   });
@@ -63,18 +73,26 @@ describe('transport', () => {
     ['EHOSTUNREACH', 'network', /network error .*EHOSTUNREACH/],
   ])('socket error %s is classified as %s', async (code, kind, detail) => {
     nock(API).get('/e').replyWithError(socketError(code));
-    const err = (await transport({ method: 'GET', url: `${API}/e` }).catch((e: unknown) => e)) as TransportFailure;
+    const err = (await transport({ method: 'GET', url: `${API}/e` }).catch(
+      (e: unknown) => e,
+    )) as TransportFailure;
     expect(err).toBeInstanceOf(TransportFailure);
     expect(err.kind).toBe(kind);
     expect(err.detail).toMatch(detail);
   });
 });
 
-describe('domoMessage: Domo\'s own words from any error shape', () => {
+describe("domoMessage: Domo's own words from any error shape", () => {
   test.each<[string, string | undefined]>([
     ['{"error":"unauthorized","error_description":"Bad credentials"}', 'Bad credentials'],
-    ['{"error":"invalid_scope","error_description":"Invalid scope: audit"}', 'Invalid scope: audit'],
-    ['{"status":401,"statusReason":"Unauthorized","message":"Full authentication is required","toe":"X"}', 'Full authentication is required'],
+    [
+      '{"error":"invalid_scope","error_description":"Invalid scope: audit"}',
+      'Invalid scope: audit',
+    ],
+    [
+      '{"status":401,"statusReason":"Unauthorized","message":"Full authentication is required","toe":"X"}',
+      'Full authentication is required',
+    ],
     ['{"success":false,"reason":"INVALID_CREDENTIALS"}', 'INVALID_CREDENTIALS'],
     ['{"status":503,"statusReason":"Service Unavailable"}', 'Service Unavailable'],
     ['{"error":"server_error"}', 'server_error'],
@@ -83,8 +101,14 @@ describe('domoMessage: Domo\'s own words from any error shape', () => {
     ['[1,2]', undefined],
     ['', undefined],
     ['   ', undefined],
-    ['<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>', 'an HTML page titled "502 Bad Gateway", not JSON: a proxy or gateway answered instead of Domo\'s API'],
-    ['<!DOCTYPE html><p>down</p>', 'an HTML page, not JSON: a proxy or gateway answered instead of Domo\'s API'],
+    [
+      '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>',
+      'an HTML page titled "502 Bad Gateway", not JSON: a proxy or gateway answered instead of Domo\'s API',
+    ],
+    [
+      '<!DOCTYPE html><p>down</p>',
+      "an HTML page, not JSON: a proxy or gateway answered instead of Domo's API",
+    ],
     ['upstream connect error', '"upstream connect error"'],
     ['{"message":"line one\\n::error::forged"}', 'line one : :error: :forged'],
   ])('%j → %j', (body, message) => {
@@ -109,12 +133,24 @@ describe('send', () => {
   });
 
   test.each([
-    [401, '{"error":"unauthorized","error_description":"Bad credentials"}', {}, 'Domo test call failed: HTTP 401 (Bad credentials).'],
-    [503, '<html><title>Down</title></html>', {}, 'Domo test call failed: HTTP 503 (an HTML page titled "Down", not JSON: a proxy or gateway answered instead of Domo\'s API).'],
+    [
+      401,
+      '{"error":"unauthorized","error_description":"Bad credentials"}',
+      {},
+      'Domo test call failed: HTTP 401 (Bad credentials).',
+    ],
+    [
+      503,
+      '<html><title>Down</title></html>',
+      {},
+      'Domo test call failed: HTTP 503 (an HTML page titled "Down", not JSON: a proxy or gateway answered instead of Domo\'s API).',
+    ],
     [429, '', { 'retry-after': '7' }, 'Domo test call failed: HTTP 429.'],
-  ])('HTTP %d becomes a DomoError with Domo\'s message', async (status, body, headers, message) => {
+  ])("HTTP %d becomes a DomoError with Domo's message", async (status, body, headers, message) => {
     nock(API).get('/x').reply(status, body, headers);
-    const err = (await send(transport, call, { method: 'GET', url: `${API}/x` }).catch((e: unknown) => e)) as DomoError;
+    const err = (await send(transport, call, { method: 'GET', url: `${API}/x` }).catch(
+      (e: unknown) => e,
+    )) as DomoError;
     expect(err).toBeInstanceOf(DomoError);
     expect(err.kind).toBe('http');
     expect(err.status).toBe(status);
@@ -124,7 +160,9 @@ describe('send', () => {
 
   test('a redirect is a failure that names where it pointed, without its query', async () => {
     nock(API).get('/r').reply(307, '', { location: 'https://evil.test/grab?token=abc' });
-    const err = (await send(transport, call, { method: 'GET', url: `${API}/r` }).catch((e: unknown) => e)) as DomoError;
+    const err = (await send(transport, call, { method: 'GET', url: `${API}/r` }).catch(
+      (e: unknown) => e,
+    )) as DomoError;
     expect(err.kind).toBe('redirect');
     expect(err.message).toBe(
       'Domo test call failed: HTTP 307: a redirect to https://evil.test/grab, not followed because it would carry credentials.',
@@ -134,12 +172,17 @@ describe('send', () => {
 
   test('a transport failure names the call', async () => {
     nock(API).get('/x').replyWithError(socketError('ECONNREFUSED'));
-    const err = (await send(transport, call, { method: 'GET', url: `${API}/x` }).catch((e: unknown) => e)) as DomoError;
+    const err = (await send(transport, call, { method: 'GET', url: `${API}/x` }).catch(
+      (e: unknown) => e,
+    )) as DomoError;
     expect(err.message).toBe('Domo test call failed: connection refused by api.domo.test.');
   });
 
   test.each([
-    ['{"access_token":"abc', 'Domo test call failed: HTTP 200 with a body that is not JSON ("{"access_token":"abc").'],
+    [
+      '{"access_token":"abc',
+      'Domo test call failed: HTTP 200 with a body that is not JSON ("{"access_token":"abc").',
+    ],
     ['42', 'Domo test call failed: HTTP 200 with JSON that is not an object.'],
     ['null', 'Domo test call failed: HTTP 200 with JSON that is not an object.'],
   ])('a 2xx body %j that is not a JSON object is a response failure', (body, message) => {

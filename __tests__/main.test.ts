@@ -48,7 +48,8 @@ function setInputs(inputs: Record<string, string>, state: Record<string, string>
   for (const key of Object.keys(process.env)) {
     if (key.startsWith('INPUT_') || key.startsWith('STATE_')) delete process.env[key];
   }
-  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value;
+  for (const [name, value] of Object.entries(inputs))
+    process.env[`INPUT_${name.toUpperCase()}`] = value;
   for (const [name, value] of Object.entries(state)) process.env[`STATE_${name}`] = value;
 }
 
@@ -92,12 +93,19 @@ const tokenInputs = { 'client-id': 'cid', 'client-secret': 'csecret', 'api-url':
 describe('token mode', () => {
   test('masks first, then sets every output, the env var and the summary', async () => {
     setInputs({ ...tokenInputs, scope: 'data' });
-    nock(API).get('/oauth/token').query({ grant_type: 'client_credentials', scope: 'data' }).reply(200, tokenAnswer);
+    nock(API)
+      .get('/oauth/token')
+      .query({ grant_type: 'client_credentials', scope: 'data' })
+      .reply(200, tokenAnswer);
     await run(deps);
 
     const basic = Buffer.from('cid:csecret').toString('base64');
     const lines = stdout.split('\n').filter(Boolean);
-    expect(lines.slice(0, 3)).toEqual(['::add-mask::csecret', `::add-mask::${basic}`, '::add-mask::tok-SECRET']);
+    expect(lines.slice(0, 3)).toEqual([
+      '::add-mask::csecret',
+      `::add-mask::${basic}`,
+      '::add-mask::tok-SECRET',
+    ]);
     expect(outputs()).toEqual({
       'access-token': 'tok-SECRET',
       'token-type': 'bearer',
@@ -150,6 +158,15 @@ describe('token mode', () => {
     await run(deps);
     expect(count).toBe(requests);
     expect(sleeps).toEqual(waits);
+    // One short line per retry: what failed and when the next try comes, not the final advice.
+    const retryLines = stdout.split('\n').filter((l) => l.includes('Retrying'));
+    expect(retryLines).toHaveLength(waits.length);
+    retryLines.forEach((line, i) =>
+      expect(line).toBe(
+        `Domo token request: HTTP ${statuses[i]} (status ${statuses[i]}). ` +
+          `Retrying in ${(waits[i]! / 1000).toFixed(1)} s (attempt ${i + 2} of ${Number(retries) + 1}).`,
+      ),
+    );
     expect(errors()).toHaveLength(ok ? 0 : 1);
     expect(process.exitCode).toBe(ok ? undefined : 1);
   });
@@ -157,7 +174,11 @@ describe('token mode', () => {
   test('after a 405, GET is not tried again on retries', async () => {
     setInputs(tokenInputs);
     const seen: string[] = [];
-    nock(API).get('/oauth/token').query(true).times(5).reply(() => (seen.push('GET'), [405, '']));
+    nock(API)
+      .get('/oauth/token')
+      .query(true)
+      .times(5)
+      .reply(() => (seen.push('GET'), [405, '']));
     nock(API)
       .post('/oauth/token')
       .times(2)
@@ -189,7 +210,10 @@ describe('token mode', () => {
   test('a stack trace only in debug mode, and never the secret', async () => {
     setInputs(tokenInputs);
     process.env.RUNNER_DEBUG = '1';
-    nock(API).get('/oauth/token').query(true).reply(200, { ...tokenAnswer, expires_in: 'never' });
+    nock(API)
+      .get('/oauth/token')
+      .query(true)
+      .reply(200, { ...tokenAnswer, expires_in: 'never' });
     await run(deps);
     expect(errors()).toHaveLength(1);
     expect(errors()[0]?.message).toMatch(/`expires_in` is missing or not a whole number/);
@@ -198,7 +222,10 @@ describe('token mode', () => {
 
   test('Domo echoing the secret back is redacted from the error', async () => {
     setInputs(tokenInputs);
-    nock(API).get('/oauth/token').query(true).reply(400, { error_description: 'bad client csecret' });
+    nock(API)
+      .get('/oauth/token')
+      .query(true)
+      .reply(400, { error_description: 'bad client csecret' });
     await run(deps);
     expect(errors()[0]?.message).toContain('(bad client ***)');
   });
@@ -222,11 +249,23 @@ describe('provision mode', () => {
 
   test('sign-on → new client → token; state saved for the post step', async () => {
     setInputs(provisionInputs);
-    nock(INSTANCE).post('/api/content/v2/authentication').reply(200, { success: true, sessionToken: 'sess-SECRET', userId: 7 });
-    nock(API, { reqheaders: { 'x-domo-authentication': 'sess-SECRET', 'x-domo-customerdomain': 'acme.domo.test' } })
-      .post('/clients', { name: 'github-actions octo-org/octo-repo run 4242', scope: ['data', 'user'] })
+    nock(INSTANCE)
+      .post('/api/content/v2/authentication')
+      .reply(200, { success: true, sessionToken: 'sess-SECRET', userId: 7 });
+    nock(API, {
+      reqheaders: {
+        'x-domo-authentication': 'sess-SECRET',
+        'x-domo-customerdomain': 'acme.domo.test',
+      },
+    })
+      .post('/clients', {
+        name: 'github-actions octo-org/octo-repo run 4242',
+        scope: ['data', 'user'],
+      })
       .reply(200, created);
-    nock(API, { reqheaders: { authorization: `Basic ${Buffer.from('cid-new:csec-NEW').toString('base64')}` } })
+    nock(API, {
+      reqheaders: { authorization: `Basic ${Buffer.from('cid-new:csec-NEW').toString('base64')}` },
+    })
       .get('/oauth/token')
       .query({ grant_type: 'client_credentials', scope: 'data user' })
       .reply(200, tokenAnswer);
@@ -236,8 +275,14 @@ describe('provision mode', () => {
     const masks = commands()
       .filter((c: { name: string }) => c.name === 'add-mask')
       .map((c: { message: string }) => c.message);
-    expect(masks).toEqual(expect.arrayContaining(['pw-SECRET', 'sess-SECRET', 'csec-NEW', 'tok-SECRET']));
-    expect(outputs()).toMatchObject({ 'client-id': 'cid-new', 'client-secret': 'csec-NEW', 'access-token': 'tok-SECRET' });
+    expect(masks).toEqual(
+      expect.arrayContaining(['pw-SECRET', 'sess-SECRET', 'csec-NEW', 'tok-SECRET']),
+    );
+    expect(outputs()).toMatchObject({
+      'client-id': 'cid-new',
+      'client-secret': 'csec-NEW',
+      'access-token': 'tok-SECRET',
+    });
     expect(parseFileCommands(file('env'))).toEqual({
       DOMO_ACCESS_TOKEN: 'tok-SECRET',
       DOMO_CLIENT_ID: 'cid-new',
@@ -249,16 +294,34 @@ describe('provision mode', () => {
       'session-token': 'sess-SECRET',
       'delete-client': 'true',
     });
-    expect(stdout.replace(/^::add-mask::.*$/gm, '')).not.toMatch(/pw-SECRET|sess-SECRET|csec-NEW|tok-SECRET/);
+    expect(stdout.replace(/^::add-mask::.*$/gm, '')).not.toMatch(
+      /pw-SECRET|sess-SECRET|csec-NEW|tok-SECRET/,
+    );
   });
 
   test.each([
     ['503 (Domo surely did not act)', () => nock(API).post('/clients').reply(503, {}), 2, false],
-    ['a refused connection', () => nock(API).post('/clients').replyWithError(socketError('ECONNREFUSED')), 2, false],
+    [
+      'a refused connection',
+      () => nock(API).post('/clients').replyWithError(socketError('ECONNREFUSED')),
+      2,
+      false,
+    ],
     ['500 (ambiguous)', () => nock(API).post('/clients').reply(500, {}), 1, true],
-    ['a reset (ambiguous)', () => nock(API).post('/clients').replyWithError(socketError('ECONNRESET')), 1, true],
+    [
+      'a reset (ambiguous)',
+      () => nock(API).post('/clients').replyWithError(socketError('ECONNRESET')),
+      1,
+      true,
+    ],
   ])('creation after %s', async (_, fault, posts, named) => {
-    setInputs({ ...provisionInputs, 'session-token': 'sess-1', username: '', password: '', retries: '3' });
+    setInputs({
+      ...provisionInputs,
+      'session-token': 'sess-1',
+      username: '',
+      password: '',
+      retries: '3',
+    });
     let count = 0;
     fault().on('request', () => count++);
     nock(API)
@@ -299,7 +362,9 @@ describe('post step (cleanup)', () => {
 
   test('DELETE /clients/{id} with the session', async () => {
     setInputs({}, state);
-    const scope = nock(API, { reqheaders: { 'x-domo-authentication': 'sess-SECRET' } }).delete('/clients/cid-new').reply(204);
+    const scope = nock(API, { reqheaders: { 'x-domo-authentication': 'sess-SECRET' } })
+      .delete('/clients/cid-new')
+      .reply(204);
     await cleanup(deps);
     scope.done();
     expect(stdout).toContain('::add-mask::sess-SECRET');
@@ -310,7 +375,9 @@ describe('post step (cleanup)', () => {
   test('falls back to the developer-tokens API on 405', async () => {
     setInputs({}, state);
     nock(API).delete('/clients/cid-new').reply(405);
-    nock(INSTANCE).get('/api/identity/v1/developer-tokens').reply(200, { entries: [{ id: 31, clientId: 'cid-new' }] });
+    nock(INSTANCE)
+      .get('/api/identity/v1/developer-tokens')
+      .reply(200, { entries: [{ id: 31, clientId: 'cid-new' }] });
     const revoke = nock(INSTANCE).delete('/api/identity/v1/developer-tokens/31').reply(204);
     await cleanup(deps);
     revoke.done();
@@ -318,23 +385,37 @@ describe('post step (cleanup)', () => {
   });
 
   test.each([
-    ['not listed', () => {
-      nock(API).delete('/clients/cid-new').reply(404);
-      nock(INSTANCE).get('/api/identity/v1/developer-tokens').reply(200, []);
-    }, /lists no developer token for it/],
-    ['session expired', () => {
-      nock(API).delete('/clients/cid-new').reply(401, { message: 'expired' });
-    }, /HTTP 401 \(expired\)/],
-    ['Domo down', () => {
-      nock(API).delete('/clients/cid-new').times(2).reply(503, {});
-    }, /after 2 attempts: HTTP 503/],
+    [
+      'not listed',
+      () => {
+        nock(API).delete('/clients/cid-new').reply(404);
+        nock(INSTANCE).get('/api/identity/v1/developer-tokens').reply(200, []);
+      },
+      /lists no developer token for it/,
+    ],
+    [
+      'session expired',
+      () => {
+        nock(API).delete('/clients/cid-new').reply(401, { message: 'expired' });
+      },
+      /HTTP 401 \(expired\)/,
+    ],
+    [
+      'Domo down',
+      () => {
+        nock(API).delete('/clients/cid-new').times(2).reply(503, {});
+      },
+      /after 2 attempts: HTTP 503/,
+    ],
   ])('%s: a warning naming the client, never a failure', async (_, arrange, message) => {
     setInputs({}, state);
     arrange();
     await cleanup(deps);
     const warnings = commands().filter((c: { name: string }) => c.name === 'warning');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]?.message).toMatch(/^Could not revoke Domo API client "ci bot" \(cid-new\): /);
+    expect(warnings[0]?.message).toMatch(
+      /^Could not revoke Domo API client "ci bot" \(cid-new\): /,
+    );
     expect(warnings[0]?.message).toMatch(message);
     expect(warnings[0]?.message).toMatch(/Revoke it by hand/);
     expect(errors()).toHaveLength(0);
@@ -345,6 +426,8 @@ describe('post step (cleanup)', () => {
   test('delete-client false leaves the client, says so, and kept no session', async () => {
     setInputs({}, { ...state, 'delete-client': 'false', 'session-token': '' });
     await cleanup(deps);
-    expect(stdout).toContain('Leaving Domo API client "ci bot" (cid-new) in place, as delete-client is false.');
+    expect(stdout).toContain(
+      'Leaving Domo API client "ci bot" (cid-new) in place, as delete-client is false.',
+    );
   });
 });

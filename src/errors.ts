@@ -71,6 +71,14 @@ export class DomoError extends ActionError {
     return this;
   }
 
+  /** What happened, without the attempt count or the advice: for "retrying" lines. */
+  get summary(): string {
+    const what = this.status !== undefined ? `HTTP ${this.status}` : (this.detail ?? this.kind);
+    const domo = this.domoMessage ? ` (${this.domoMessage})` : '';
+    const extra = this.status !== undefined && this.detail ? `: ${this.detail}` : '';
+    return `${this.call}: ${what}${domo}${extra}`;
+  }
+
   private render(): string {
     const what = this.status !== undefined ? `HTTP ${this.status}` : (this.detail ?? this.kind);
     const domo = this.domoMessage ? ` (${this.domoMessage})` : '';

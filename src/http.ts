@@ -62,12 +62,10 @@ export function createTransport(options: TransportOptions): Transport {
       }, options.timeoutMs);
     });
     const exchange = (async (): Promise<HttpResponse> => {
-      const response = await client.request(
-        request.method,
-        request.url,
-        request.body ?? null,
-        { accept: 'application/json', ...request.headers },
-      );
+      const response = await client.request(request.method, request.url, request.body ?? null, {
+        accept: 'application/json',
+        ...request.headers,
+      });
       const body = await readBody(response.message, maxBodyBytes);
       return { status: response.message.statusCode ?? 0, headers: response.message.headers, body };
     })();
@@ -96,16 +94,20 @@ function readBody(message: IncomingMessage, limit: number): Promise<string> {
     });
     message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     message.on('error', (err) => reject(err));
-    message.on('aborted', () => reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
+    message.on('aborted', () =>
+      reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })),
+    );
     message.on('close', () => {
-      if (!message.complete) reject(Object.assign(new Error('closed early'), { code: 'ECONNRESET' }));
+      if (!message.complete)
+        reject(Object.assign(new Error('closed early'), { code: 'ECONNRESET' }));
     });
   });
 }
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'HPE_INVALID_CONSTANT']);
-const TLS_CODE = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(GET|VERIFY)_|ERR_OSSL_)/;
+const TLS_CODE =
+  /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(GET|VERIFY)_|ERR_OSSL_)/;
 
 /** Maps a socket-level error to what it means for the user and for retrying. */
 export function classify(err: unknown, url: string, seconds: number): TransportFailure {
@@ -118,9 +120,12 @@ export function classify(err: unknown, url: string, seconds: number): TransportF
   } catch {
     // keep the URL as it is
   }
-  if (code === 'ECONNREFUSED') return new TransportFailure('refused', `connection refused by ${host}`);
-  if (DNS_CODES.has(code)) return new TransportFailure('dns', `host name ${host} not found (${code})`);
-  if (TLS_CODE.test(code)) return new TransportFailure('tls', `TLS failure talking to ${host} (${code})`);
+  if (code === 'ECONNREFUSED')
+    return new TransportFailure('refused', `connection refused by ${host}`);
+  if (DNS_CODES.has(code))
+    return new TransportFailure('dns', `host name ${host} not found (${code})`);
+  if (TLS_CODE.test(code))
+    return new TransportFailure('tls', `TLS failure talking to ${host} (${code})`);
   if (code === 'ETIMEDOUT' || message.startsWith('Request timeout')) {
     return new TransportFailure('timeout', `no complete answer within ${seconds} s`);
   }
@@ -178,7 +183,11 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
  * the call: transport failures, redirects (never followed: they would carry credentials
  * elsewhere), and error statuses with Domo's own message.
  */
-export async function send(transport: Transport, call: string, request: HttpRequest): Promise<HttpResponse> {
+export async function send(
+  transport: Transport,
+  call: string,
+  request: HttpRequest,
+): Promise<HttpResponse> {
   let response: HttpResponse;
   try {
     response = await transport(request);

@@ -57,10 +57,17 @@ export async function run(overrides: Partial<Deps> = {}): Promise<void> {
     let method: TokenMethod = 'GET';
     const token = await withRetry(
       () =>
-        requestToken(transport, { apiUrl: config.apiUrl, basicCredential: basic, scopes: config.scopes }, method, (m) => {
-          method = m;
-          debug('Domo answered 405 to GET /oauth/token; sending the token request as a form POST.');
-        }),
+        requestToken(
+          transport,
+          { apiUrl: config.apiUrl, basicCredential: basic, scopes: config.scopes },
+          method,
+          (m) => {
+            method = m;
+            debug(
+              'Domo answered 405 to GET /oauth/token; sending the token request as a form POST.',
+            );
+          },
+        ),
       retry('idempotent'),
     );
     mask(token.accessToken);
@@ -81,7 +88,7 @@ function retryOptions(config: Config, deps: Deps) {
     random: deps.random,
     onRetry: (err: DomoError, waitMs: number, next: number) =>
       info(
-        `${err.message.replace(/\s+$/, '')} Retrying in ${(waitMs / 1000).toFixed(1)} s (attempt ${next} of ${config.retries + 1}).`,
+        `${err.summary}. Retrying in ${(waitMs / 1000).toFixed(1)} s (attempt ${next} of ${config.retries + 1}).`,
       ),
   });
 }
@@ -98,9 +105,16 @@ async function provisionClient(
   } else {
     const credentials =
       p.session.kind === 'password'
-        ? { method: 'password' as const, emailAddress: p.session.username, password: p.session.password }
+        ? {
+            method: 'password' as const,
+            emailAddress: p.session.username,
+            password: p.session.password,
+          }
         : { method: 'exptoken' as const, cookie: p.session.cookie };
-    const session = await withRetry(() => signOn(transport, p.instanceUrl, credentials), retry('idempotent'));
+    const session = await withRetry(
+      () => signOn(transport, p.instanceUrl, credentials),
+      retry('idempotent'),
+    );
     mask(session.sessionToken);
     sessionToken = session.sessionToken;
     info(`Signed on to ${p.instanceUrl}${session.userId ? ` as user ${session.userId}` : ''}.`);
@@ -111,7 +125,11 @@ async function provisionClient(
   let client: CreatedClient;
   try {
     client = await withRetry(
-      () => createClient(transport, config.apiUrl, headers, { name: p.clientName, scopes: config.scopes }),
+      () =>
+        createClient(transport, config.apiUrl, headers, {
+          name: p.clientName,
+          scopes: config.scopes,
+        }),
       retry('creates'),
     );
   } catch (err) {

@@ -56,7 +56,8 @@ export function isRetryable(err: unknown, safety: Safety): boolean {
 export function mayHaveActed(err: unknown): boolean {
   if (!(err instanceof DomoError)) return true;
   if (err.kind === 'refused' || err.kind === 'dns' || err.kind === 'tls') return false;
-  if (err.kind === 'http') return err.status === 408 || ((err.status ?? 0) >= 500 && err.status !== 503);
+  if (err.kind === 'http')
+    return err.status === 408 || ((err.status ?? 0) >= 500 && err.status !== 503);
   return err.kind === 'reset' || err.kind === 'timeout' || err.kind === 'network';
 }
 
@@ -91,7 +92,11 @@ export function parseRetryAfter(header: string | undefined, now: number): number
  * of it and the backoff, plus up to a second of jitter: when Domo tells a whole matrix of jobs
  * the same Retry-After, the jitter keeps them from all coming back in the same instant.
  */
-export function retryDelayMs(retry: number, retryAfterMs: number | undefined, random: Random): number {
+export function retryDelayMs(
+  retry: number,
+  retryAfterMs: number | undefined,
+  random: Random,
+): number {
   const backoff = backoffMs(retry, random);
   if (retryAfterMs === undefined) return backoff;
   return Math.max(retryAfterMs, backoff) + Math.round(random() * RETRY_AFTER_JITTER_MS);

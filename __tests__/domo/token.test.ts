@@ -33,12 +33,16 @@ afterEach(() => nock.cleanAll());
 
 test('the Basic credential is base64(id:secret), as curl -u sends it', () => {
   expect(basicCredential('id-1', 'secret-1')).toBe(Buffer.from('id-1:secret-1').toString('base64'));
-  expect(basicCredential('ïd', 'sé:c%r\nt')).toBe(Buffer.from('ïd:sé:c%r\nt', 'utf8').toString('base64'));
+  expect(basicCredential('ïd', 'sé:c%r\nt')).toBe(
+    Buffer.from('ïd:sé:c%r\nt', 'utf8').toString('base64'),
+  );
 });
 
 describe('requestToken', () => {
   test('GET with Basic auth, grant_type and space-separated scope in the query', async () => {
-    const scope = nock(API, { reqheaders: { authorization: `Basic ${basic}`, accept: 'application/json' } })
+    const scope = nock(API, {
+      reqheaders: { authorization: `Basic ${basic}`, accept: 'application/json' },
+    })
       .get('/oauth/token')
       .query((q) => q.grant_type === 'client_credentials' && q.scope === 'data user')
       .reply(200, answer);
@@ -46,7 +50,7 @@ describe('requestToken', () => {
     scope.done();
   });
 
-  test('the query encodes the space as %20, as Domo\'s docs show', async () => {
+  test("the query encodes the space as %20, as Domo's docs show", async () => {
     let path = '';
     nock(API)
       .get(/.*/)
@@ -59,14 +63,22 @@ describe('requestToken', () => {
   });
 
   test('a 405 to GET is sent once more as a form POST, and the switch is reported', async () => {
-    const get = nock(API).get('/oauth/token').query(true).reply(405, { error: 'method_not_allowed' });
+    const get = nock(API)
+      .get('/oauth/token')
+      .query(true)
+      .reply(405, { error: 'method_not_allowed' });
     const post = nock(API, {
-      reqheaders: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+      reqheaders: {
+        authorization: `Basic ${basic}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
     })
       .post('/oauth/token', 'grant_type=client_credentials&scope=data+user')
       .reply(200, answer);
     const methods: string[] = [];
-    await expect(requestToken(transport, request, 'GET', (m) => methods.push(m))).resolves.toEqual(token);
+    await expect(requestToken(transport, request, 'GET', (m) => methods.push(m))).resolves.toEqual(
+      token,
+    );
     expect(methods).toEqual(['POST']);
     get.done();
     post.done();
@@ -83,17 +95,43 @@ describe('requestToken', () => {
     nock(API).post('/oauth/token').reply(405, '');
     const err = await requestToken(transport, request, 'GET').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DomoError);
-    expect((err as InstanceType<typeof DomoError>).message).toMatch(/HTTP 405\. Domo refused both GET and POST/);
+    expect((err as InstanceType<typeof DomoError>).message).toMatch(
+      /HTTP 405\. Domo refused both GET and POST/,
+    );
   });
 
   test.each([
-    [401, { error: 'unauthorized', error_description: 'Bad credentials' }, 'Domo token request failed: HTTP 401 (Bad credentials). Check `client-id` and `client-secret`'],
-    [400, { error: 'invalid_scope', error_description: 'Invalid scope: user' }, 'Domo token request failed: HTTP 400 (Invalid scope: user). The client was not granted every scope asked for ("data user")'],
-    [400, { error: 'invalid_request' }, 'Domo token request failed: HTTP 400 (invalid_request). Domo rejected the request: check `scope` ("data user").'],
-    [403, { message: 'Forbidden' }, 'Domo token request failed: HTTP 403 (Forbidden). The client may not get this token'],
-    [404, '<html><title>Not Found</title></html>', 'Domo token request failed: HTTP 404 (an HTML page titled "Not Found", not JSON: a proxy or gateway answered instead of Domo\'s API). Nothing answers at this address: check `api-url`'],
+    [
+      401,
+      { error: 'unauthorized', error_description: 'Bad credentials' },
+      'Domo token request failed: HTTP 401 (Bad credentials). Check `client-id` and `client-secret`',
+    ],
+    [
+      400,
+      { error: 'invalid_scope', error_description: 'Invalid scope: user' },
+      'Domo token request failed: HTTP 400 (Invalid scope: user). The client was not granted every scope asked for ("data user")',
+    ],
+    [
+      400,
+      { error: 'invalid_request' },
+      'Domo token request failed: HTTP 400 (invalid_request). Domo rejected the request: check `scope` ("data user").',
+    ],
+    [
+      403,
+      { message: 'Forbidden' },
+      'Domo token request failed: HTTP 403 (Forbidden). The client may not get this token',
+    ],
+    [
+      404,
+      '<html><title>Not Found</title></html>',
+      'Domo token request failed: HTTP 404 (an HTML page titled "Not Found", not JSON: a proxy or gateway answered instead of Domo\'s API). Nothing answers at this address: check `api-url`',
+    ],
     [429, '', 'Domo token request failed: HTTP 429. Domo is rate-limiting token requests'],
-    [503, { status: 503, statusReason: 'Service Unavailable' }, 'Domo token request failed: HTTP 503 (Service Unavailable). Domo (or a gateway in front of it) had a server error: re-run the job later.'],
+    [
+      503,
+      { status: 503, statusReason: 'Service Unavailable' },
+      'Domo token request failed: HTTP 503 (Service Unavailable). Domo (or a gateway in front of it) had a server error: re-run the job later.',
+    ],
   ])('HTTP %d: an actionable error', async (status, body, message) => {
     nock(API).get('/oauth/token').query(true).reply(status, body);
     const err = (await requestToken(transport, request, 'GET').catch((e: unknown) => e)) as Error;
@@ -115,7 +153,11 @@ describe('parseToken: a token the action cannot vouch for is refused', () => {
     ['scope as a list', { ...answer, scope: ['data', 'user'] }, { scope: 'data user' }],
     ['no token_type', { ...answer, token_type: undefined }, { tokenType: 'bearer' }],
     ['userId as a string', { ...answer, userId: '77' }, { userId: '77' }],
-    ['no customer, role or user', { access_token: 't', expires_in: 1 }, { customer: '', role: '', userId: '', scope: '' }],
+    [
+      'no customer, role or user',
+      { access_token: 't', expires_in: 1 },
+      { customer: '', role: '', userId: '', scope: '' },
+    ],
     ['a role with a newline', { ...answer, role: 'Ad\nmin' }, { role: 'Ad min' }],
     ['an object where a string goes', { ...answer, customer: { a: 1 } }, { customer: '' }],
   ])('accepts %s', (_, json, expected) => {

@@ -19,15 +19,20 @@ describe('the bundles', () => {
     expect(statSync(join(root, file)).size).toBeLessThanOrEqual(LIMIT);
   });
 
-  test.each(['dist/index.js', 'dist/post/index.js'])('%s carries neither undici nor @actions/exec', (file) => {
-    const text = readFileSync(join(root, file), 'utf8');
-    expect(text).not.toMatch(/llhttp|class Dispatcher|RetryAgent/);
-    expect(text).not.toMatch(/ToolRunner|_windowsQuoteCmdArg/);
-    expect(text).toContain('TunnelingAgent');
-  });
+  test.each(['dist/index.js', 'dist/post/index.js'])(
+    '%s carries neither undici nor @actions/exec',
+    (file) => {
+      const text = readFileSync(join(root, file), 'utf8');
+      expect(text).not.toMatch(/llhttp|class Dispatcher|RetryAgent/);
+      expect(text).not.toMatch(/ToolRunner|_windowsQuoteCmdArg/);
+      expect(text).toContain('TunnelingAgent');
+    },
+  );
 
   test('dist/ is ESM, as ncc built it', () => {
-    expect(JSON.parse(readFileSync(join(root, 'dist/package.json'), 'utf8'))).toEqual({ type: 'module' });
+    expect(JSON.parse(readFileSync(join(root, 'dist/package.json'), 'utf8'))).toEqual({
+      type: 'module',
+    });
   });
 
   test('the bundle runs with nothing set and fails with one clear error', async () => {
@@ -49,11 +54,29 @@ describe('through an https proxy (CONNECT), with https_proxy and no_proxy', () =
   let key: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'domo-auth-proxy-'));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1',
-      '-subj', '/CN=api.domo.test', '-addext', 'subjectAltName=DNS:api.domo.test',
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=api.domo.test',
+        '-addext',
+        'subjectAltName=DNS:api.domo.test',
+      ],
+      { stdio: 'ignore' },
+    );
     cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
     key = readFileSync(join(dir, 'key.pem'), 'utf8');
   });
@@ -62,11 +85,16 @@ describe('through an https proxy (CONNECT), with https_proxy and no_proxy', () =
   /** A CONNECT proxy that sends every tunnel to the simulator, and remembers what it was asked. */
   async function startProxy(targetPort: number) {
     const connects: string[] = [];
+    const sockets = new Set<net.Socket>();
     const server = net.createServer((client) => {
+      sockets.add(client);
+      client.on('close', () => sockets.delete(client));
       client.once('data', (head) => {
         const line = head.toString('latin1').split('\r\n')[0] ?? '';
         connects.push(line);
         const upstream = net.connect(targetPort, '127.0.0.1', () => {
+          sockets.add(upstream);
+          upstream.on('close', () => sockets.delete(upstream));
           client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
           upstream.pipe(client);
           client.pipe(upstream);
@@ -77,7 +105,12 @@ describe('through an https proxy (CONNECT), with https_proxy and no_proxy', () =
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as net.AddressInfo).port;
-    return { port, connects, close: () => new Promise((resolve) => server.close(resolve)) };
+    const close = () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        for (const socket of sockets) socket.destroy();
+      });
+    return { port, connects, close };
   }
 
   test('https_proxy: the token request goes through the tunnel', async () => {
@@ -85,8 +118,18 @@ describe('through an https proxy (CONNECT), with https_proxy and no_proxy', () =
       const proxy = await startProxy(sim.port);
       try {
         const step = await runStep({
-          inputs: { 'client-id': 'sim-client-id', 'client-secret': 'sim-client-secret', 'api-url': 'https://api.domo.test' },
-          env: { https_proxy: `http://127.0.0.1:${proxy.port}`, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') },
+          inputs: {
+            'client-id': 'sim-client-id',
+            'client-secret': 'sim-client-secret',
+            'api-url': 'https://api.domo.test',
+            // A failure here should say why, well before jest's own timeout.
+            retries: '1',
+            'timeout-ms': '10000',
+          },
+          env: {
+            https_proxy: `http://127.0.0.1:${proxy.port}`,
+            NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'),
+          },
         });
         expect(step.errors).toEqual([]);
         expect(step.exitCode).toBe(0);
@@ -104,8 +147,17 @@ describe('through an https proxy (CONNECT), with https_proxy and no_proxy', () =
       const proxy = await startProxy(sim.port);
       try {
         const step = await runStep({
-          inputs: { 'client-id': 'sim-client-id', 'client-secret': 'sim-client-secret', 'api-url': 'https://api.domo.test', retries: '0' },
-          env: { https_proxy: `http://127.0.0.1:${proxy.port}`, no_proxy: '.domo.test', NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') },
+          inputs: {
+            'client-id': 'sim-client-id',
+            'client-secret': 'sim-client-secret',
+            'api-url': 'https://api.domo.test',
+            retries: '0',
+          },
+          env: {
+            https_proxy: `http://127.0.0.1:${proxy.port}`,
+            no_proxy: '.domo.test',
+            NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'),
+          },
         });
         expectFailure(step, /Domo token request failed: host name api\.domo\.test not found/);
         expect(proxy.connects).toEqual([]);

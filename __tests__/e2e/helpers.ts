@@ -20,7 +20,8 @@ export async function withSimulator<T>(
   }
 }
 
-export const basic = (id: string, secret: string) => Buffer.from(`${id}:${secret}`).toString('base64');
+export const basic = (id: string, secret: string) =>
+  Buffer.from(`${id}:${secret}`).toString('base64');
 
 export const SIM_SECRETS = [
   'sim-client-secret',
@@ -35,9 +36,10 @@ export function secretsOf(step: StepResult, extra: string[] = []): string[] {
   const outputs = [step.outputs['access-token'], step.outputs['client-secret']].filter(
     (s): s is string => Boolean(s),
   );
-  const derived = step.outputs['client-id'] && step.outputs['client-secret']
-    ? [basic(step.outputs['client-id'], step.outputs['client-secret'])]
-    : [];
+  const derived =
+    step.outputs['client-id'] && step.outputs['client-secret']
+      ? [basic(step.outputs['client-id'], step.outputs['client-secret'])]
+      : [];
   return [...SIM_SECRETS, ...outputs, ...derived, ...extra];
 }
 

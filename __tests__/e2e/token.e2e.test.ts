@@ -14,7 +14,10 @@ const tokenRequests = (sim: Simulator) => sim.requests.filter((r) => r.route ===
 describe('token mode, happy path', () => {
   test('masks, outputs, env and summary, with debug logging on', async () => {
     await withSimulator({}, async (sim) => {
-      const step = await runStep({ inputs: { ...credentials, 'api-url': sim.url, scope: 'data, user data' }, debug: true });
+      const step = await runStep({
+        inputs: { ...credentials, 'api-url': sim.url, scope: 'data, user data' },
+        debug: true,
+      });
       expect(step.exitCode).toBe(0);
       expect(step.errors).toEqual([]);
       expect(step.warnings).toEqual([]);
@@ -48,7 +51,9 @@ describe('token mode, happy path', () => {
         path: '/oauth/token',
         query: { grant_type: 'client_credentials', scope: 'data user' },
       });
-      expect(request!.headers.authorization).toBe(`Basic ${basic('sim-client-id', 'sim-client-secret')}`);
+      expect(request!.headers.authorization).toBe(
+        `Basic ${basic('sim-client-id', 'sim-client-secret')}`,
+      );
       expectNoLeaks(step);
     });
   });
@@ -56,14 +61,24 @@ describe('token mode, happy path', () => {
   test('export-env false, a custom env-var, no summary, and a warning for a provision-only input', async () => {
     await withSimulator({}, async (sim) => {
       const step = await runStep({
-        inputs: { ...credentials, 'api-url': sim.url, 'export-env': 'false', summary: 'false', username: 'someone' },
+        inputs: {
+          ...credentials,
+          'api-url': sim.url,
+          'export-env': 'false',
+          summary: 'false',
+          username: 'someone',
+        },
       });
       expect(step.exitCode).toBe(0);
       expect(step.exportedEnv).toEqual({});
       expect(step.summary).toBe('');
-      expect(step.warnings).toEqual(['Input `username` applies only to mode: provision; it is ignored.']);
+      expect(step.warnings).toEqual([
+        'Input `username` applies only to mode: provision; it is ignored.',
+      ]);
 
-      const named = await runStep({ inputs: { ...credentials, 'api-url': sim.url, 'env-var': 'DOMO_DATA_TOKEN' } });
+      const named = await runStep({
+        inputs: { ...credentials, 'api-url': sim.url, 'env-var': 'DOMO_DATA_TOKEN' },
+      });
       expect(Object.keys(named.exportedEnv)).toEqual(['DOMO_DATA_TOKEN']);
       expectNoLeaks(step);
       expectNoLeaks(named);
@@ -72,7 +87,9 @@ describe('token mode, happy path', () => {
 
   test('a Domo that wants POST: GET gets 405, the same request goes once more as a form POST', async () => {
     await withSimulator({ tokenMethods: 'POST' }, async (sim) => {
-      const step = await runStep({ inputs: { ...credentials, 'api-url': sim.url, scope: 'data user' } });
+      const step = await runStep({
+        inputs: { ...credentials, 'api-url': sim.url, scope: 'data user' },
+      });
       expect(step.exitCode).toBe(0);
       const requests = tokenRequests(sim);
       expect(requests.map((r) => r.method)).toEqual(['GET', 'POST']);
@@ -84,14 +101,20 @@ describe('token mode, happy path', () => {
   });
 
   const node24 = findNode24();
-  (node24 ? test : test.skip)('the same bundle on Node 24, the runtime of node24 actions', async () => {
-    await withSimulator({}, async (sim) => {
-      const step = await runStep({ inputs: { ...credentials, 'api-url': sim.url }, node: node24 });
-      expect(step.exitCode).toBe(0);
-      expect(step.outputs['token-type']).toBe('bearer');
-      expectNoLeaks(step);
-    });
-  });
+  (node24 ? test : test.skip)(
+    'the same bundle on Node 24, the runtime of node24 actions',
+    async () => {
+      await withSimulator({}, async (sim) => {
+        const step = await runStep({
+          inputs: { ...credentials, 'api-url': sim.url },
+          node: node24,
+        });
+        expect(step.exitCode).toBe(0);
+        expect(step.outputs['token-type']).toBe('bearer');
+        expectNoLeaks(step);
+      });
+    },
+  );
 });
 
 interface FaultCase {
@@ -106,25 +129,151 @@ interface FaultCase {
 
 // retries are set per case so that the real backoff (about 1 s, doubling) keeps this short.
 const faultCases: FaultCase[] = [
-  { name: '401 bad credentials: not retried', faults: [], inputs: { 'client-secret': 'wrong-secret' }, ok: false, requests: 1, message: /HTTP 401 \(Bad credentials\)\. Check `client-id` and `client-secret`/ },
-  { name: '400 invalid scope: not retried', faults: [], inputs: { scope: 'data nosuchscope' }, ok: false, requests: 1, message: /HTTP 400 \(Invalid scope: nosuchscope\)\. The client was not granted every scope/ },
-  { name: '503 twice, then success', faults: [{ kind: 'status', status: 503, times: 2 }], inputs: { retries: '2' }, ok: true, requests: 3 },
-  { name: '500 forever, retries 1', faults: [{ kind: 'status', status: 500, times: Infinity }], inputs: { retries: '1' }, ok: false, requests: 2, message: /failed after 2 attempts: HTTP 500/ },
-  { name: '502 and 504 are retried', faults: [{ kind: 'status', status: 502 }, { kind: 'status', status: 504 }], inputs: { retries: '2' }, ok: true, requests: 3 },
-  { name: '408 is retried', faults: [{ kind: 'status', status: 408 }], inputs: { retries: '1' }, ok: true, requests: 2 },
-  { name: '429 with Retry-After: 1, then success', faults: [{ kind: 'retry-after', value: '1' }], ok: true, requests: 2 },
-  { name: '429 with an HTTP-date Retry-After', faults: [{ kind: 'retry-after', value: new Date(Date.now() + 1000).toUTCString() }], ok: true, requests: 2 },
-  { name: '403: not retried', faults: [{ kind: 'status', status: 403, times: Infinity }], ok: false, requests: 1, message: /HTTP 403/ },
-  { name: '404: not retried', faults: [{ kind: 'status', status: 404, times: Infinity }], ok: false, requests: 1, message: /HTTP 404.*check `api-url`/ },
-  { name: 'an HTML gateway page', faults: [{ kind: 'html', status: 502, times: Infinity }], inputs: { retries: '0' }, ok: false, requests: 1, message: /HTTP 502 \(an HTML page.*a proxy or gateway answered/ },
-  { name: 'HTML with 200: not retried', faults: [{ kind: 'html', status: 200, times: Infinity }], ok: false, requests: 1, message: /HTTP 200 with a body that is not JSON \(an HTML page/ },
-  { name: 'malformed JSON: not retried', faults: [{ kind: 'malformed', times: Infinity }], ok: false, requests: 1, message: /HTTP 200 with a body that is not JSON/ },
-  { name: 'access_token as a number', faults: [{ kind: 'body', body: { access_token: 42, expires_in: 3599 }, times: Infinity }], ok: false, requests: 1, message: /`access_token` is missing or not a non-empty string/ },
-  { name: 'a hang: per-attempt timeout, retried once', faults: [{ kind: 'hang', times: Infinity }], inputs: { 'timeout-seconds': '0.5', retries: '1' }, ok: false, requests: 2, message: /after 2 attempts: no complete answer within 0\.5 s\. Raise `timeout-seconds`/, maxMs: 6000 },
-  { name: 'a trickle is cut at the per-attempt limit', faults: [{ kind: 'trickle', ms: 100, times: Infinity }], inputs: { 'timeout-seconds': '0.5', retries: '0' }, ok: false, requests: 1, message: /no complete answer within 0\.5 s/, maxMs: 4000 },
-  { name: 'a connection reset, then success', faults: [{ kind: 'reset' }], inputs: { retries: '1' }, ok: true, requests: 2 },
-  { name: 'a redirect is never followed', faults: [{ kind: 'redirect', status: 302, location: 'http://127.0.0.1:9/steal', times: Infinity }], ok: false, requests: 1, message: /HTTP 302: a redirect to http:\/\/127\.0\.0\.1:9\/steal, not followed because it would carry credentials/ },
-  { name: 'a body over 1 MiB', faults: [{ kind: 'huge', bytes: 3_000_000, times: Infinity }], ok: false, requests: 1, message: /the answer is larger than 1048576 bytes/ },
+  {
+    name: '401 bad credentials: not retried',
+    faults: [],
+    inputs: { 'client-secret': 'wrong-secret' },
+    ok: false,
+    requests: 1,
+    message: /HTTP 401 \(Bad credentials\)\. Check `client-id` and `client-secret`/,
+  },
+  {
+    name: '400 invalid scope: not retried',
+    faults: [],
+    inputs: { scope: 'data nosuchscope' },
+    ok: false,
+    requests: 1,
+    message: /HTTP 400 \(Invalid scope: nosuchscope\)\. The client was not granted every scope/,
+  },
+  {
+    name: '503 twice, then success',
+    faults: [{ kind: 'status', status: 503, times: 2 }],
+    inputs: { retries: '2' },
+    ok: true,
+    requests: 3,
+  },
+  {
+    name: '500 forever, retries 1',
+    faults: [{ kind: 'status', status: 500, times: Infinity }],
+    inputs: { retries: '1' },
+    ok: false,
+    requests: 2,
+    message: /failed after 2 attempts: HTTP 500/,
+  },
+  {
+    name: '502 and 504 are retried',
+    faults: [
+      { kind: 'status', status: 502 },
+      { kind: 'status', status: 504 },
+    ],
+    inputs: { retries: '2' },
+    ok: true,
+    requests: 3,
+  },
+  {
+    name: '408 is retried',
+    faults: [{ kind: 'status', status: 408 }],
+    inputs: { retries: '1' },
+    ok: true,
+    requests: 2,
+  },
+  {
+    name: '429 with Retry-After: 1, then success',
+    faults: [{ kind: 'retry-after', value: '1' }],
+    ok: true,
+    requests: 2,
+  },
+  {
+    name: '429 with an HTTP-date Retry-After',
+    faults: [{ kind: 'retry-after', value: new Date(Date.now() + 1000).toUTCString() }],
+    ok: true,
+    requests: 2,
+  },
+  {
+    name: '403: not retried',
+    faults: [{ kind: 'status', status: 403, times: Infinity }],
+    ok: false,
+    requests: 1,
+    message: /HTTP 403/,
+  },
+  {
+    name: '404: not retried',
+    faults: [{ kind: 'status', status: 404, times: Infinity }],
+    ok: false,
+    requests: 1,
+    message: /HTTP 404.*check `api-url`/,
+  },
+  {
+    name: 'an HTML gateway page',
+    faults: [{ kind: 'html', status: 502, times: Infinity }],
+    inputs: { retries: '0' },
+    ok: false,
+    requests: 1,
+    message: /HTTP 502 \(an HTML page.*a proxy or gateway answered/,
+  },
+  {
+    name: 'HTML with 200: not retried',
+    faults: [{ kind: 'html', status: 200, times: Infinity }],
+    ok: false,
+    requests: 1,
+    message: /HTTP 200 with a body that is not JSON \(an HTML page/,
+  },
+  {
+    name: 'malformed JSON: not retried',
+    faults: [{ kind: 'malformed', times: Infinity }],
+    ok: false,
+    requests: 1,
+    message: /HTTP 200 with a body that is not JSON/,
+  },
+  {
+    name: 'access_token as a number',
+    faults: [{ kind: 'body', body: { access_token: 42, expires_in: 3599 }, times: Infinity }],
+    ok: false,
+    requests: 1,
+    message: /`access_token` is missing or not a non-empty string/,
+  },
+  {
+    name: 'a hang: per-attempt timeout, retried once',
+    faults: [{ kind: 'hang', times: Infinity }],
+    inputs: { 'timeout-seconds': '0.5', retries: '1' },
+    ok: false,
+    requests: 2,
+    message: /after 2 attempts: no complete answer within 0\.5 s\. Raise `timeout-seconds`/,
+    maxMs: 6000,
+  },
+  {
+    name: 'a trickle is cut at the per-attempt limit',
+    faults: [{ kind: 'trickle', ms: 100, times: Infinity }],
+    inputs: { 'timeout-seconds': '0.5', retries: '0' },
+    ok: false,
+    requests: 1,
+    message: /no complete answer within 0\.5 s/,
+    maxMs: 4000,
+  },
+  {
+    name: 'a connection reset, then success',
+    faults: [{ kind: 'reset' }],
+    inputs: { retries: '1' },
+    ok: true,
+    requests: 2,
+  },
+  {
+    name: 'a redirect is never followed',
+    faults: [
+      { kind: 'redirect', status: 302, location: 'http://127.0.0.1:9/steal', times: Infinity },
+    ],
+    ok: false,
+    requests: 1,
+    message:
+      /HTTP 302: a redirect to http:\/\/127\.0\.0\.1:9\/steal, not followed because it would carry credentials/,
+  },
+  {
+    name: 'a body over 1 MiB',
+    faults: [{ kind: 'huge', bytes: 3_000_000, times: Infinity }],
+    ok: false,
+    requests: 1,
+    message: /the answer is larger than 1048576 bytes/,
+  },
 ];
 
 describe('token mode, faults', () => {
@@ -157,11 +306,27 @@ describe('token mode, faults', () => {
 
 describe('bad inputs fail before any request', () => {
   test.concurrent.each<[string, Record<string, string>, string]>([
-    ['a missing secret', { 'client-id': 'sim-client-id' }, 'Input `client-secret` is required in token mode.'],
-    ['http to a remote host', { ...credentials, 'api-url': 'http://api.domo.com' }, 'Input `api-url` must use https'],
+    [
+      'a missing secret',
+      { 'client-id': 'sim-client-id' },
+      'Input `client-secret` is required in token mode.',
+    ],
+    [
+      'http to a remote host',
+      { ...credentials, 'api-url': 'http://api.domo.com' },
+      'Input `api-url` must use https',
+    ],
     ['an empty scope', { ...credentials, scope: ' , ' }, 'Input `scope` is empty'],
-    ['retries out of range', { ...credentials, retries: '50' }, 'Input `retries` must be a whole number from 0 to 20'],
-    ['a bad mode', { ...credentials, mode: 'oauth' }, 'Input `mode` must be "token" or "provision"'],
+    [
+      'retries out of range',
+      { ...credentials, retries: '50' },
+      'Input `retries` must be a whole number from 0 to 20',
+    ],
+    [
+      'a bad mode',
+      { ...credentials, mode: 'oauth' },
+      'Input `mode` must be "token" or "provision"',
+    ],
   ])('%s', async (_, inputs, message) => {
     await withSimulator({}, async (sim) => {
       const step = await runStep({ inputs: { 'api-url': sim.url, ...inputs } });

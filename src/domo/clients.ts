@@ -43,7 +43,12 @@ export async function createClient(
     });
     const json = jsonObject(CREATE_CALL, response);
     const { client_id: clientId, client_secret: clientSecret } = json;
-    if (typeof clientId !== 'string' || !clientId || typeof clientSecret !== 'string' || !clientSecret) {
+    if (
+      typeof clientId !== 'string' ||
+      !clientId ||
+      typeof clientSecret !== 'string' ||
+      !clientSecret
+    ) {
       throw new DomoError({
         call: CREATE_CALL,
         kind: 'response',
@@ -74,7 +79,9 @@ export function createHint(err: DomoError): string | undefined {
       return 'Domo is rate-limiting: raise `retries`, or re-run the job later.';
     default:
       if (err.kind !== 'http') return transportHint(err);
-      return (err.status ?? 0) >= 500 ? 'Domo had a server error: re-run the job later.' : undefined;
+      return (err.status ?? 0) >= 500
+        ? 'Domo had a server error: re-run the job later.'
+        : undefined;
   }
 }
 
@@ -111,7 +118,8 @@ export async function deleteClient(
     });
     return 'deleted';
   } catch (err) {
-    if (err instanceof DomoError && (err.status === 404 || err.status === 405)) return 'unsupported';
+    if (err instanceof DomoError && (err.status === 404 || err.status === 405))
+      return 'unsupported';
     throw err;
   }
 }

@@ -6,7 +6,8 @@ import { DomoError } from '../errors.js';
 import { jsonObject, send, type Transport } from '../http.js';
 
 export const LIST_CALL = 'Domo developer-token list (GET /api/identity/v1/developer-tokens)';
-export const REVOKE_CALL = 'Domo developer-token revocation (DELETE /api/identity/v1/developer-tokens/{id})';
+export const REVOKE_CALL =
+  'Domo developer-token revocation (DELETE /api/identity/v1/developer-tokens/{id})';
 
 export interface DeveloperToken {
   id: string;
@@ -49,7 +50,10 @@ export async function listDeveloperTokens(
   });
 }
 
-export function findByClientId(tokens: DeveloperToken[], clientId: string): DeveloperToken | undefined {
+export function findByClientId(
+  tokens: DeveloperToken[],
+  clientId: string,
+): DeveloperToken | undefined {
   return tokens.find((token) => token.clientId === clientId);
 }
 

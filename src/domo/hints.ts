@@ -8,7 +8,7 @@ export function transportHint(err: DomoError): string | undefined {
     case 'dns':
       return 'Check the host name in `api-url` or `instance`; on self-hosted runners, check DNS and `https_proxy`/`no_proxy`.';
     case 'timeout':
-      return 'Raise `timeout-seconds`, or check the runner\'s network and `https_proxy`/`no_proxy`.';
+      return "Raise `timeout-seconds`, or check the runner's network and `https_proxy`/`no_proxy`.";
     case 'tls':
       return 'Behind a TLS-inspecting proxy, give Node its certificate authority with NODE_EXTRA_CA_CERTS.';
     case 'redirect':

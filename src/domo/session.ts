@@ -61,7 +61,8 @@ export async function signOn(
       userId: typeof userId === 'number' || typeof userId === 'string' ? String(userId) : '',
     };
   } catch (err) {
-    if (err instanceof DomoError && !err.hint) err.update({ hint: signOnHint(err, credentials.method) });
+    if (err instanceof DomoError && !err.hint)
+      err.update({ hint: signOnHint(err, credentials.method) });
     throw err;
   }
 }
@@ -85,5 +86,7 @@ export function signOnHint(err: DomoError, method: SignOn['method']): string | u
   }
   if (err.status === 404) return 'Nothing answers at this address: check `instance`.';
   if (err.kind !== 'http') return transportHint(err);
-  return (err.status ?? 0) >= 500 ? 'The instance had a server error: re-run the job later.' : undefined;
+  return (err.status ?? 0) >= 500
+    ? 'The instance had a server error: re-run the job later.'
+    : undefined;
 }

@@ -76,7 +76,7 @@ export function parseToken(json: Record<string, unknown>): Token {
       call: TOKEN_CALL,
       kind: 'response',
       detail: `the answer is not a usable token: ${detail}`,
-      hint: 'Check that `api-url` points at Domo\'s public API (https://api.domo.com), not a proxy or an instance page.',
+      hint: "Check that `api-url` points at Domo's public API (https://api.domo.com), not a proxy or an instance page.",
     });
   const accessToken = json.access_token;
   if (typeof accessToken !== 'string' || accessToken.trim() === '') {
@@ -93,7 +93,9 @@ export function parseToken(json: Record<string, unknown>): Token {
     accessToken,
     tokenType: text(json.token_type) || 'bearer',
     expiresIn,
-    scope: Array.isArray(json.scope) ? json.scope.filter((s) => typeof s === 'string').join(' ') : text(json.scope),
+    scope: Array.isArray(json.scope)
+      ? json.scope.filter((s) => typeof s === 'string').join(' ')
+      : text(json.scope),
     customer: text(json.customer),
     userId: text(json.userId ?? json.user_id),
     role: text(json.role),
@@ -109,7 +111,10 @@ function asSeconds(value: unknown): number | undefined {
 function text(value: unknown): string {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value !== 'string') return '';
-  return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, 500);
+  return value
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .trim()
+    .slice(0, 500);
 }
 
 function withHint(err: unknown, scope: string): unknown {
@@ -127,7 +132,7 @@ export function tokenHint(err: DomoError, scope: string): string | undefined {
       }
       return `Domo rejected the request: check \`scope\` ("${scope}").`;
     case 401:
-      return 'Check `client-id` and `client-secret`: copy both again from Domo\'s developer portal (My Account > Clients); the client may have been deleted or its secret regenerated.';
+      return "Check `client-id` and `client-secret`: copy both again from Domo's developer portal (My Account > Clients); the client may have been deleted or its secret regenerated.";
     case 403:
       return "The client may not get this token: check the client's scopes and that its user is still active.";
     case 404:
