@@ -87,8 +87,8 @@ describe('token mode', () => {
     expect(parse({ ...token, 'timeout-seconds': text }).config.timeoutMs).toBe(ms);
   });
 
-  test('empty inputs take the defaults (as a runner without action.yml defaults would pass)', () => {
-    const { config } = parse({ ...token, scope: '', retries: '', 'api-url': '  ' });
+  test('empty inputs take the defaults, but for scope (as a runner without action.yml defaults would pass)', () => {
+    const { config } = parse({ ...token, retries: '', 'api-url': '  ', 'export-env': '' });
     expect([config.scopes, config.retries, config.apiUrl]).toEqual([
       ['data'],
       5,
@@ -122,6 +122,8 @@ describe('bad inputs fail before any request, naming the input', () => {
     ['missing client-id', { 'client-secret': 's' }, 'client-id', /required in token mode/],
     ['missing client-secret', { 'client-id': 'i' }, 'client-secret', /required/],
     ['empty scope', { ...token, scope: ' , ' }, 'scope', /is empty/],
+    ['scope given as empty', { ...token, scope: '' }, 'scope', /is empty/],
+    ['scope given as blanks', { ...token, scope: ' \n ' }, 'scope', /is empty/],
     ['odd scope', { ...token, scope: 'data us$er' }, 'scope', /"us\$er"/],
     ['bad mode', { ...token, mode: 'tokens' }, 'mode', /"token" or "provision"/],
     ['http to a remote host', { ...token, 'api-url': 'http://api.domo.com' }, 'api-url', /https/],

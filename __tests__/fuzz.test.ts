@@ -125,111 +125,70 @@ function expectSafeBaseUrl(text: string): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Known bugs in src that these properties found. Each has a minimal repro as a `test.failing`:
-// it passes while the bug is there, and Jest reports it once the bug is fixed; then delete the
-// repro's `.failing` and the matching exemption below. The properties skip exactly these
-// inputs, so that they keep guarding everything else. FUZZ_STRICT=1 turns the exemptions off,
-// to watch the properties find these bugs on their own.
+// Bugs these properties found, each kept as a minimal regression test.
 // ---------------------------------------------------------------------------------------------
 
-const STRICT = process.env.FUZZ_STRICT === '1';
-
-/** clean() turns `::` into `: :` pair by pair, so a run of three or more colons keeps a `::`. */
-const colonRun = (text: string): boolean =>
-  !STRICT && /:{3,}/.test(text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' '));
-
-/** clean() truncates by UTF-16 code units, and may cut a surrogate pair in half. */
-const cutsSurrogate = (text: string, max: number): boolean =>
-  !STRICT && /[\ud800-\udbff]/.test(text) && text.length > max;
-
-/** parseToken() accepts an access token with C1 control characters (U+0080-U+009F). */
-const hasC1 = (text: string): boolean => !STRICT && /[\u0080-\u009f]/.test(text);
-
-/** parseToken() joins the strings of an array `scope` as they are: line breaks included. */
-const dirtyScopeArray = (json: unknown): boolean => {
-  if (STRICT) return false;
-  const scope = (json as { scope?: unknown } | null)?.scope;
-  return (
-    Array.isArray(scope) &&
-    scope.some((s) => typeof s === 'string' && /[\u0000-\u001f\u007f\u2028\u2029]/.test(s))
-  );
-};
-
-/** main.ts dates the token's expiry; past ~8.6e12 s, toISOString() throws a RangeError. */
-const undatable = (json: unknown): boolean => {
-  if (STRICT) return false;
-  const raw = (json as { expires_in?: unknown } | null)?.expires_in;
-  const n = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
-  return typeof n === 'number' && Number.isSafeInteger(n) && NOW + n * 1000 > 8.64e15;
-};
-
-describe('known bugs (minimal repros; each passes while its bug is there)', () => {
+describe('found by the properties below, fixed: minimal regression tests', () => {
   const tokenInputs = { 'client-id': 'cid', 'client-secret': 'csecret', 'api-url': API };
 
-  test.failing('timeout-seconds "0.0001" is accepted, as a limit of 0 ms', () => {
+  test('timeout-seconds "0.0001" is at least 1 ms, never a limit of 0 (no limit)', () => {
     const raw = { 'client-id': 'c', 'client-secret': 's', 'timeout-seconds': '0.0001' };
     expect(parseConfig(raw, {}).config.timeoutMs).toBeGreaterThan(0);
   });
 
-  test.failing('clean("a:::b") still contains "::"', () => {
+  test('clean("a:::b") leaves no "::" (it used to split colons pair by pair)', () => {
     expect(clean('a:::b')).not.toContain('::');
   });
 
-  test.failing('clean() cuts a surrogate pair in half when it truncates', () => {
+  test('clean() never cuts a surrogate pair in half when it truncates', () => {
     expect(wellFormed(clean(`${'a'.repeat(299)}😀😀`))).toBe(true);
   });
 
-  test.failing('domoMessage() is quadratic on an HTML body full of unclosed <title tags', () => {
-    // 60 KB: about 0.5 s here. At the transport's 1 MiB cap it blocks the event loop for minutes,
-    // after the per-attempt timeout was cleared, and again on every retry of a 5xx.
+  test('domoMessage() stays linear on an HTML body full of unclosed <title tags', () => {
+    // 60 KB took about 0.5 s with a regex; at the 1 MiB body cap it blocked the event loop for
+    // minutes, after the per-attempt timeout was cleared, and again on every retry of a 5xx.
     const body = `<html>${'<title'.repeat(10_000)}`;
     const started = performance.now();
     domoMessage(body);
     expect(performance.now() - started).toBeLessThan(100);
   });
 
-  test.failing('parseToken() accepts an access token with a C1 control character', () => {
+  test('parseToken() refuses an access token with a C1 control character', () => {
     expect(() => parseToken({ access_token: 'abc\u0085def', expires_in: 60 })).toThrow(DomoError);
   });
 
-  test.failing(
-    'an array scope with a line break forges a workflow command in the log',
-    async () => {
-      setInputs({ ...tokenInputs, retries: '0' });
-      const outcome = await runAction(() => {
-        nock(API)
-          .get('/oauth/token')
-          .query(true)
-          .reply(200, { access_token: 'tok', expires_in: 60, scope: ['data\n::error::forged'] });
-      });
-      // The log has `Domo access token ready: scope "data` and then `::error::forged" ...`.
-      expect(outcome.exitCode).toBeUndefined();
-      expect(outcome.errorLines).toEqual([]);
-    },
-  );
+  test('an array scope with a line break cannot forge a workflow command', async () => {
+    setInputs({ ...tokenInputs, retries: '0' });
+    const outcome = await runAction(() => {
+      nock(API)
+        .get('/oauth/token')
+        .query(true)
+        .reply(200, { access_token: 'tok', expires_in: 60, scope: ['data\n::error::forged'] });
+    });
+    // The log had `Domo access token ready: scope "data` and then `::error::forged" ...`.
+    expect(outcome.exitCode).toBeUndefined();
+    expect(outcome.errorLines).toEqual([]);
+  });
 
-  test.failing(
-    'a sign-on userId with a line break forges a workflow command (provision)',
-    async () => {
-      setInputs({
-        mode: 'provision',
-        'api-url': API,
-        instance: INSTANCE,
-        username: 'ci@acme.example',
-        password: 'pw',
-        retries: '0',
-      });
-      const outcome = await runAction(() => {
-        nock(INSTANCE)
-          .post('/api/content/v2/authentication')
-          .reply(200, { success: true, sessionToken: 'sess', userId: '7\n::warning::forged' });
-        nock(API).post('/clients').reply(401, { message: 'no' });
-      });
-      expect(outcome.commands.filter((c) => c.name === 'warning')).toEqual([]);
-    },
-  );
+  test('a sign-on userId with a line break cannot forge a workflow command (provision)', async () => {
+    setInputs({
+      mode: 'provision',
+      'api-url': API,
+      instance: INSTANCE,
+      username: 'ci@acme.example',
+      password: 'pw',
+      retries: '0',
+    });
+    const outcome = await runAction(() => {
+      nock(INSTANCE)
+        .post('/api/content/v2/authentication')
+        .reply(200, { success: true, sessionToken: 'sess', userId: '7\n::warning::forged' });
+      nock(API).post('/clients').reply(401, { message: 'no' });
+    });
+    expect(outcome.commands.filter((c) => c.name === 'warning')).toEqual([]);
+  });
 
-  test.failing('expires_in 9007199254740991 ends in "::error::Invalid time value"', async () => {
+  test('expires_in 9007199254740991 is a clear error, not "Invalid time value"', async () => {
     setInputs({ ...tokenInputs, retries: '0' });
     const outcome = await runAction(() => {
       nock(API)
@@ -242,53 +201,44 @@ describe('known bugs (minimal repros; each passes while its bug is there)', () =
     expect(outcome.errors[0]).toMatch(/^Domo token request failed.*expires_in/);
   });
 
-  test.failing(
-    'a secret echoed by Domo is cleaned before it is redacted, so it shows',
-    async () => {
-      const secret = 'abc\tSECRET::xyz';
-      setInputs({ ...tokenInputs, 'client-secret': secret, retries: '0' });
-      const outcome = await runAction(() => {
-        nock(API)
-          .get('/oauth/token')
-          .query(true)
-          .reply(401, { error_description: `bad ${secret}` });
-      });
-      // The error reads `... HTTP 401 (bad abc SECRET: :xyz). ...`.
-      expect(outcome.errors[0]).not.toContain('SECRET');
-    },
-  );
+  test('a secret echoed by Domo is redacted before the message is cleaned', async () => {
+    const secret = 'abc\tSECRET::xyz';
+    setInputs({ ...tokenInputs, 'client-secret': secret, retries: '0' });
+    const outcome = await runAction(() => {
+      nock(API)
+        .get('/oauth/token')
+        .query(true)
+        .reply(401, { error_description: `bad ${secret}` });
+    });
+    // The error read `... HTTP 401 (bad abc SECRET: :xyz). ...`.
+    expect(outcome.errors[0]).not.toContain('SECRET');
+  });
 
-  test.failing(
-    'a secret echoed at the end of a long message is cut, then not redacted',
-    async () => {
-      const secret = 'SECRETabcdefghijkl';
-      setInputs({ ...tokenInputs, 'client-secret': secret, retries: '0' });
-      const outcome = await runAction(() => {
-        nock(API)
-          .get('/oauth/token')
-          .query(true)
-          .reply(401, { error_description: `${'x'.repeat(290)} ${secret}` });
-      });
-      // The error has `xxx SECRETabc…)`: the first half of the secret.
-      expect(outcome.errors[0]).not.toContain('SECRET');
-    },
-  );
+  test('a secret echoed at the end of a long message is redacted before the cut', async () => {
+    const secret = 'SECRETabcdefghijkl';
+    setInputs({ ...tokenInputs, 'client-secret': secret, retries: '0' });
+    const outcome = await runAction(() => {
+      nock(API)
+        .get('/oauth/token')
+        .query(true)
+        .reply(401, { error_description: `${'x'.repeat(290)} ${secret}` });
+    });
+    // The error had `xxx SECRETabc…)`: the first half of the secret.
+    expect(outcome.errors[0]).not.toContain('SECRET');
+  });
 
-  test.failing(
-    'a secret with & echoed in a token field is HTML-escaped, then not redacted',
-    async () => {
-      const secret = 'abc&SECRET<xyz';
-      setInputs({ ...tokenInputs, 'client-secret': secret, retries: '0' });
-      const outcome = await runAction(() => {
-        nock(API)
-          .get('/oauth/token')
-          .query(true)
-          .reply(200, { access_token: 'tok', expires_in: 60, customer: secret });
-      });
-      // The summary has `<td>abc&amp;SECRET&lt;xyz</td>`, which renders as the secret.
-      expect(outcome.summary).not.toContain('SECRET');
-    },
-  );
+  test('a secret with & echoed in a token field is redacted before HTML escaping', async () => {
+    const secret = 'abc&SECRET<xyz';
+    setInputs({ ...tokenInputs, 'client-secret': secret, retries: '0' });
+    const outcome = await runAction(() => {
+      nock(API)
+        .get('/oauth/token')
+        .query(true)
+        .reply(200, { access_token: 'tok', expires_in: 60, customer: secret });
+    });
+    // The summary had `<td>abc&amp;SECRET&lt;xyz</td>`, which renders as the secret.
+    expect(outcome.summary).not.toContain('SECRET');
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -455,12 +405,7 @@ describe('1. parseConfig on arbitrary inputs', () => {
 
         expect(Number.isFinite(config.timeoutMs)).toBe(true);
         expect(config.timeoutMs).toBeLessThanOrEqual(600_000);
-        if (config.timeoutMs === 0 && !STRICT) {
-          // Known bug: a positive timeout under half a millisecond rounds to 0 ms.
-          expect(Number(raw['timeout-seconds']?.trim())).toBeLessThan(0.0005);
-        } else {
-          expect(config.timeoutMs).toBeGreaterThan(0);
-        }
+        expect(config.timeoutMs).toBeGreaterThan(0);
 
         expectSafeBaseUrl(config.apiUrl);
         expect(config.envVar).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
@@ -681,13 +626,12 @@ const bodyText: fc.Arbitrary<string> = fc.oneof(
   },
 );
 
-/** `cut`: the shortest length the code truncates at (for the known surrogate bug). */
-function expectOneCleanLine(text: string, input: string, max: number, cut: number): void {
+function expectOneCleanLine(text: string, input: string, max: number): void {
   expect(text).not.toMatch(/[\r\n\u2028\u2029]/);
   expect(text).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
-  if (!colonRun(input)) expect(text).not.toContain('::');
+  expect(text).not.toContain('::');
   expect(text.length).toBeLessThanOrEqual(max);
-  if (wellFormed(input) && !cutsSurrogate(input, cut)) expect(wellFormed(text)).toBe(true);
+  if (wellFormed(input)) expect(wellFormed(text)).toBe(true);
 }
 
 describe('3. domoMessage and clean', () => {
@@ -698,7 +642,7 @@ describe('3. domoMessage and clean', () => {
         fc.option(fc.integer({ min: 0, max: 400 }), { nil: undefined }),
         (text, max) => {
           const out = clean(text, max);
-          expectOneCleanLine(out, text, (max ?? 300) + 1, max ?? 300);
+          expectOneCleanLine(out, text, (max ?? 300) + 1);
           expect(out).toBe(out.trim());
         },
       ),
@@ -712,7 +656,7 @@ describe('3. domoMessage and clean', () => {
         const out = domoMessage(body);
         if (out === undefined) return;
         expect(out).not.toBe('');
-        expectOneCleanLine(out, body, DOMO_MESSAGE_MAX, 200);
+        expectOneCleanLine(out, body, DOMO_MESSAGE_MAX);
         // Each shape's own bound: a quoted excerpt of non-JSON ≤ 203, Domo's JSON message ≤ 301.
         if (out.startsWith('"')) expect(out.length).toBeLessThanOrEqual(203);
         else if (!out.startsWith('an HTML page')) expect(out.length).toBeLessThanOrEqual(301);
@@ -808,13 +752,12 @@ describe('4. parseToken on any JSON', () => {
           expect(typeof token.accessToken).toBe('string');
           expect(token.accessToken.trim()).not.toBe('');
           expect(token.accessToken).not.toMatch(/[\s\u0000-\u001f\u007f]/);
-          if (!hasC1(token.accessToken)) expect(token.accessToken).not.toMatch(/[\u0080-\u009f]/);
+          expect(token.accessToken).not.toMatch(/[\u0080-\u009f]/);
           expect(Number.isSafeInteger(token.expiresIn)).toBe(true);
           expect(token.expiresIn).toBeGreaterThanOrEqual(0);
           expect(token.tokenType).not.toBe('');
           for (const field of ['tokenType', 'scope', 'customer', 'userId', 'role'] as const) {
             expect(typeof token[field]).toBe('string');
-            if (field === 'scope' && dirtyScopeArray(json)) continue; // known bug
             expect(token[field]).not.toMatch(/[\u0000-\u001f\u007f]/);
           }
         },
@@ -1051,16 +994,6 @@ const answer: fc.Arbitrary<Answer> = fc.oneof(
   },
 );
 
-/** Is a 2xx answer in this script one of the known bugs (so that its symptom is expected)? */
-const knownRunBug = (answers: Answer[]): boolean =>
-  answers.some(
-    (a) =>
-      a.kind === 'reply' &&
-      a.status >= 200 &&
-      a.status < 300 &&
-      (dirtyScopeArray(a.json) || undatable(a.json)),
-  );
-
 /** The two ways a run may end: outputs, or exactly one clear ::error:: and exit code 1. */
 function expectOneEnding(outcome: Outcome): 'ok' | 'failed' {
   // No line forges a workflow command: masks, the error, warnings and debug lines only.
@@ -1121,7 +1054,6 @@ describe('5. the whole run against hostile token answers', () => {
           expect(outcome.sleeps.length).toBeLessThanOrEqual(retries);
           for (const ms of outcome.sleeps) expect(ms).toBeLessThanOrEqual(MAX_WAIT_MS);
           expect(outcome.elapsedMs).toBeLessThan(5_000);
-          if (knownRunBug(answers)) return;
           seen[expectOneEnding(outcome)]++;
           expect(outcome.logLines.join('\n')).not.toContain('csecret');
           if (outcome.exitCode === undefined) {
@@ -1243,12 +1175,8 @@ describe('5. the whole run against hostile token answers', () => {
           ];
           for (const text of texts)
             for (const value of forbidden) expect(text).not.toContain(value);
-          // Not even a piece of the secret, as long as Domo's echo survives clean() unchanged and
-          // uncut (known bugs: the redaction runs after the cleaning and the truncation).
-          const echoSurvives = secretLines.every((line) => clean(line, Infinity) === line);
-          const echoFits = clean(`invalid client secret ${clientSecret}`).length <= 300;
-          if ((echoSurvives && echoFits) || STRICT)
-            for (const text of texts) expect(text).not.toContain(MARK);
+          // Not even a piece of the secret: Domo's echo is redacted before it is cleaned or cut.
+          for (const text of texts) expect(text).not.toContain(MARK);
         },
       ),
       { numRuns: 200 },

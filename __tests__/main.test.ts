@@ -216,7 +216,7 @@ describe('token mode', () => {
       .reply(200, { ...tokenAnswer, expires_in: 'never' });
     await run(deps);
     expect(errors()).toHaveLength(1);
-    expect(errors()[0]?.message).toMatch(/`expires_in` is missing or not a whole number/);
+    expect(errors()[0]?.message).toMatch(/`expires_in` is missing, not a whole number/);
     expect(stdout).not.toMatch(/at .*\.ts:\d+/);
   });
 

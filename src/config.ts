@@ -94,10 +94,17 @@ export interface Parsed {
   warnings: string[];
 }
 
-/** Reads every input as the runner passes it (INPUT_* variables), untrimmed: parseConfig trims. */
-export function readInputs(): RawInputs {
-  const raw = {} as RawInputs;
-  for (const name of INPUT_NAMES) raw[name] = core.getInput(name, { trimWhitespace: false });
+/**
+ * Reads every input as the runner passes it (INPUT_* variables), untrimmed: parseConfig trims.
+ * An input with no variable at all is left out, so that parseConfig can tell "not given" (take
+ * the default) from "given as empty" (which, for `scope`, is a mistake to report).
+ */
+export function readInputs(env: NodeJS.ProcessEnv = process.env): Partial<RawInputs> {
+  const raw: Partial<RawInputs> = {};
+  for (const name of INPUT_NAMES) {
+    if (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] === undefined) continue;
+    raw[name] = core.getInput(name, { trimWhitespace: false });
+  }
   return raw;
 }
 
@@ -118,7 +125,9 @@ export function parseConfig(raw: Partial<RawInputs>, env: NodeJS.ProcessEnv): Pa
     throw new InputError('mode', `must be "token" or "provision" (got "${value('mode')}").`);
   }
 
-  const scopes = parseScopes(value('scope'));
+  // The runner fills in action.yml's default when `scope` is left out, so an empty one was
+  // written that way (often an unset variable): say so rather than quietly ask for `data`.
+  const scopes = parseScopes(raw.scope === undefined ? DEFAULTS.scope! : raw.scope);
   const api = parseBaseUrl(value('api-url'));
   if ('problem' in api) throw new InputError('api-url', `${api.problem}.`);
 
@@ -268,7 +277,8 @@ export function parseTimeout(text: string): number {
       `must be a number of seconds above 0 and at most 600 (got "${text}").`,
     );
   }
-  return Math.round(seconds * 1000);
+  // At least 1 ms: "0.0001" is above 0, and a limit of 0 would mean no limit at all.
+  return Math.max(1, Math.round(seconds * 1000));
 }
 
 const RESERVED_ENV = /^(GITHUB_|RUNNER_|ACTIONS_)|^(NODE_OPTIONS|PATH|HOME|CI)$/i;

@@ -6,6 +6,10 @@
 import { HttpClient } from '@actions/http-client';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { DomoError, type FailureKind } from './errors.js';
+import { scrub } from './secrets.js';
+import { clean } from './text.js';
+
+export { clean };
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'DELETE';
@@ -138,39 +142,42 @@ export function classify(err: unknown, url: string, seconds: number): TransportF
   return new TransportFailure('network', `network error talking to ${host} (${code || 'no code'})`);
 }
 
+/**
+ * The page title, found with indexOf: a regex over a megabyte of unclosed `<title` tags would
+ * backtrack for minutes.
+ */
+function htmlTitle(html: string): string | undefined {
+  const lower = html.toLowerCase();
+  const open = lower.indexOf('<title');
+  if (open < 0) return undefined;
+  const start = lower.indexOf('>', open);
+  const end = start < 0 ? -1 : lower.indexOf('</title>', start);
+  return end < 0 ? undefined : html.slice(start + 1, end);
+}
+
 /** Domo's own words from an error body, cleaned for a log line; undefined if it said nothing. */
 export function domoMessage(body: string): string | undefined {
   const text = body.trim();
   if (!text) return undefined;
   if (/^<(!doctype|html|head|body|\?xml)/i.test(text) || /<\/(html|body|title)>/i.test(text)) {
-    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
-    const named = title && clean(title) ? ` titled "${clean(title)}"` : '';
+    const title = htmlTitle(text);
+    const named = title && scrub(title) ? ` titled "${scrub(title)}"` : '';
     return `an HTML page${named}, not JSON: a proxy or gateway answered instead of Domo's API`;
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return `"${clean(text, 200)}"`;
+    return `"${scrub(text, 200)}"`;
   }
   if (json && typeof json === 'object' && !Array.isArray(json)) {
     const o = json as Record<string, unknown>;
     for (const key of ['error_description', 'message', 'reason', 'statusReason', 'error']) {
       const value = o[key];
-      if (typeof value === 'string' && clean(value)) return clean(value);
+      if (typeof value === 'string' && scrub(value)) return scrub(value);
     }
   }
   return undefined;
-}
-
-/** One line of printable text: no control characters (no forged workflow commands), bounded. */
-export function clean(text: string, max = 300): string {
-  const flat = text
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
-    .replace(/::/g, ': :')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -8,8 +8,9 @@ import { STATE_KEYS, type CleanupState, type Config } from './config.js';
 import { ActionError } from './errors.js';
 import type { CreatedClient } from './domo/clients.js';
 import type { Token } from './domo/token.js';
+import { forget, redact, remember } from './secrets.js';
 
-const secrets = new Set<string>();
+export { redact };
 
 /** Registers secrets with the runner before anything else can print them. */
 export function mask(...values: Array<string | undefined>): void {
@@ -18,26 +19,13 @@ export function mask(...values: Array<string | undefined>): void {
     // The runner masks what it is given; a multi-line secret is also registered line by line,
     // so that no single line of it can show.
     const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim())];
-    for (const part of parts) {
-      if (!part || secrets.has(part)) continue;
-      secrets.add(part);
-      core.setSecret(part);
-    }
+    for (const part of parts) if (part && remember(part)) core.setSecret(part);
   }
-}
-
-/** Replaces every registered secret in `text` with ***, longest first. */
-export function redact(text: string): string {
-  let out = text;
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    out = out.split(secret).join('***');
-  }
-  return out;
 }
 
 /** For tests: forget the registered secrets. */
 export function resetMasks(): void {
-  secrets.clear();
+  forget();
 }
 
 export function info(message: string): void {
@@ -158,7 +146,7 @@ async function writeSummary(result: Result, exported: string[]): Promise<void> {
           { data: 'Field', header: true },
           { data: 'Value', header: true },
         ],
-        ...rows.map(([field, value]) => [field, redact(escapeHtml(value))]),
+        ...rows.map(([field, value]) => [field, escapeHtml(redact(value))]),
       ])
       .write();
   } catch (err) {

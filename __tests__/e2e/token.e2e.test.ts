@@ -317,6 +317,7 @@ describe('bad inputs fail before any request', () => {
       'Input `api-url` must use https',
     ],
     ['an empty scope', { ...credentials, scope: ' , ' }, 'Input `scope` is empty'],
+    ['scope written as empty', { ...credentials, scope: '' }, 'Input `scope` is empty'],
     [
       'retries out of range',
       { ...credentials, retries: '50' },

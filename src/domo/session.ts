@@ -1,6 +1,7 @@
 /** Instance sign-on: a password or a browser's `_dsidv1` cookie becomes a session token. */
 import { DomoError } from '../errors.js';
 import { jsonObject, send, type Transport } from '../http.js';
+import { scrub } from '../secrets.js';
 import { transportHint } from './hints.js';
 
 export const SIGNON_CALL = 'Domo sign-on (POST /api/content/v2/authentication)';
@@ -44,7 +45,8 @@ export async function signOn(
     const json = jsonObject(SIGNON_CALL, response);
     // Domo answers a refused sign-on with 200 and success: false, so the status proves nothing.
     if (json.success !== true || typeof json.sessionToken !== 'string' || !json.sessionToken) {
-      const reason = typeof json.reason === 'string' && json.reason ? json.reason : undefined;
+      const reason =
+        typeof json.reason === 'string' && scrub(json.reason) ? scrub(json.reason) : undefined;
       throw new DomoError({
         call: SIGNON_CALL,
         kind: 'response',
@@ -58,7 +60,8 @@ export async function signOn(
     const userId = json.userId;
     return {
       sessionToken: json.sessionToken,
-      userId: typeof userId === 'number' || typeof userId === 'string' ? String(userId) : '',
+      userId:
+        typeof userId === 'number' || typeof userId === 'string' ? scrub(String(userId), 100) : '',
     };
   } catch (err) {
     if (err instanceof DomoError && !err.hint)

@@ -1,6 +1,7 @@
 /** The client-credentials token call: GET as Domo documents it, POST when Domo says 405. */
 import { DomoError } from '../errors.js';
 import { jsonObject, send, type Transport } from '../http.js';
+import { scrub } from '../secrets.js';
 import { transportHint } from './hints.js';
 
 export const TOKEN_CALL = 'Domo token request';
@@ -82,19 +83,22 @@ export function parseToken(json: Record<string, unknown>): Token {
   if (typeof accessToken !== 'string' || accessToken.trim() === '') {
     throw bad('`access_token` is missing or not a non-empty string');
   }
-  if (/[\s\u0000-\u001f\u007f]/.test(accessToken)) {
+  if (/[\s\u0000-\u001f\u007f-\u009f]/.test(accessToken)) {
     throw bad('`access_token` contains spaces or control characters');
   }
   const expiresIn = asSeconds(json.expires_in);
   if (expiresIn === undefined) {
-    throw bad('`expires_in` is missing or not a whole number of seconds');
+    throw bad('`expires_in` is missing, not a whole number of seconds, or beyond 100 years');
   }
   return {
     accessToken,
     tokenType: text(json.token_type) || 'bearer',
     expiresIn,
     scope: Array.isArray(json.scope)
-      ? json.scope.filter((s) => typeof s === 'string').join(' ')
+      ? json.scope
+          .map((s) => (typeof s === 'string' ? text(s) : ''))
+          .filter(Boolean)
+          .join(' ')
       : text(json.scope),
     customer: text(json.customer),
     userId: text(json.userId ?? json.user_id),
@@ -102,19 +106,20 @@ export function parseToken(json: Record<string, unknown>): Token {
   };
 }
 
+const MAX_LIFETIME_S = 100 * 366 * 24 * 3600;
+
 function asSeconds(value: unknown): number | undefined {
   const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+  // A lifetime past 100 years is no answer Domo gives, and dating it would overflow Date.
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 && n <= MAX_LIFETIME_S
+    ? n
+    : undefined;
 }
 
-/** Strings and numbers as text, one clean line; anything else as empty. */
+/** Strings and numbers as text, one clean line without secrets; anything else as empty. */
 function text(value: unknown): string {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value !== 'string') return '';
-  return value
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .trim()
-    .slice(0, 500);
+  return typeof value === 'string' ? scrub(value, 500) : '';
 }
 
 function withHint(err: unknown, scope: string): unknown {
