@@ -29,6 +29,17 @@ describe('the bundles', () => {
     },
   );
 
+  test.each(['dist/index.js', 'dist/post/index.js'])(
+    '%s imports no built-in as ESM but `module` (import "node:http" costs ~25 ms on Node 24)',
+    (file) => {
+      const text = readFileSync(join(root, file), 'utf8');
+      const imported = [...text.matchAll(/\bimport\s*(?:[\w*{}\s,]+from\s*)?"([^"]+)"/g)].map(
+        (m) => m[1],
+      );
+      expect(imported).toEqual(['module']);
+    },
+  );
+
   test('dist/ is ESM, as ncc built it', () => {
     expect(JSON.parse(readFileSync(join(root, 'dist/package.json'), 'utf8'))).toEqual({
       type: 'module',
