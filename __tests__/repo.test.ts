@@ -64,6 +64,14 @@ function tableUnder(markdown: string, heading: string): Table {
   return { header, rows: rowLines.map(cells) };
 }
 
+/** The text of the `## <heading>` section, up to the next heading of that level. */
+function section(markdown: string, heading: string): string {
+  const start = markdown.indexOf(`\n## ${heading}\n`);
+  if (start < 0) throw new Error(`README has no "## ${heading}" section`);
+  const end = markdown.indexOf('\n## ', start + 1);
+  return markdown.slice(start, end < 0 ? undefined : end);
+}
+
 /** `` `name` `` -> name; anything else is not a code span and fails. */
 function codeSpan(cell: string): string | undefined {
   return /^`([^`]+)`$/.exec(cell)?.[1];
@@ -154,12 +162,73 @@ describe('README', () => {
     expect(headings).toEqual(order);
   });
 
-  test('has the Troubleshooting table', () => {
-    expect(tableUnder(readme, 'Troubleshooting').header).toEqual([
-      'Message starts with',
-      'Meaning',
-      'Fix',
-    ]);
+  // Every input error the action can print is explained under Troubleshooting: each message
+  // must start the way one of the table's quoted messages says (… stands for any text).
+  const troubleshooting = section(readme, 'Troubleshooting');
+  const quoted = troubleshooting
+    .split('\n')
+    .filter((line) => line.startsWith('| '))
+    .flatMap((line) => [...cells(line)[0]!.matchAll(/``(.+?)``|`([^`]+)`/g)])
+    .map((m) => (m[1] ?? m[2]!).trim());
+  const documented = quoted.map(
+    (text) =>
+      new RegExp(
+        `^${text
+          .split('…')
+          .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}`,
+      ),
+  );
+  const token = { 'client-id': 'id', 'client-secret': 'secret' };
+  const provision = { mode: 'provision', instance: 'acme', 'session-token': 'sess' };
+  test.each([
+    [{}],
+    [{ 'client-id': 'id' }],
+    [{ ...token, scope: '' }],
+    [{ ...token, scope: 'data da/ta' }],
+    [{ ...token, mode: 'oauth' }],
+    [{ ...token, 'api-url': 'http://api.domo.com' }],
+    [{ ...token, 'api-url': 'not a url' }],
+    [{ ...token, retries: '21' }],
+    [{ ...token, 'timeout-seconds': '0' }],
+    [{ ...token, 'export-env': 'yes' }],
+    [{ ...token, summary: 'no' }],
+    [{ ...token, 'env-var': '1X' }],
+    [{ ...token, 'env-var': 'GITHUB_TOKEN' }],
+    [{ ...token, 'client-id': 'a:b' }],
+    [{ mode: 'provision', instance: 'acme' }],
+    [{ ...provision, username: 'u', password: 'p' }],
+    [{ ...provision, 'session-token': '', username: 'u' }],
+    [{ ...provision, instance: '' }],
+    [{ ...provision, instance: 'https://acme.domo.com/x' }],
+    [{ ...provision, 'session-token': 'a b' }],
+    [{ ...provision, 'session-token': '', 'session-cookie': 'a\nb' }],
+    [{ ...provision, 'client-name': 'a\nb' }],
+    [{ ...provision, 'delete-client': 'maybe' }],
+  ])('Troubleshooting explains the input error for %j', async (raw) => {
+    const { parseConfig } = await import('../src/config.js');
+    let message = '';
+    try {
+      parseConfig(raw, {});
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^Input `/);
+    expect(documented.filter((pattern) => pattern.test(message))).not.toEqual([]);
+  });
+
+  test("Troubleshooting explains the refusal to run without the runner's files", async () => {
+    const { parseConfig } = await import('../src/config.js');
+    const { requireRunnerFiles } = await import('../src/publish.js');
+    const { config } = parseConfig({ 'client-id': 'id', 'client-secret': 's' }, {});
+    expect(() => requireRunnerFiles(config, {})).toThrow();
+    let message = '';
+    try {
+      requireRunnerFiles(config, {});
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(documented.some((pattern) => pattern.test(message))).toBe(true);
   });
 });
 
