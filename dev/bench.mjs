@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { selfSignedCertificate } from './certificate.mjs';
 import { ensureNode24 } from './node24.mjs';
 import { inputEnv, root } from './runner.mjs';
 import { startSimulator } from './simulator.mjs';
@@ -26,37 +27,7 @@ const rounds = Number(args.rounds);
 const node = args.node ?? ensureNode24();
 const dir = mkdtempSync(join(tmpdir(), 'domo-auth-bench-'));
 
-/** A self-signed certificate for 127.0.0.1, made fresh so that no key is ever committed. */
-function certificate() {
-  const key = join(dir, 'key.pem');
-  const cert = join(dir, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8'), file: cert };
-}
-
-const tls = args.http ? undefined : certificate();
+const tls = args.http ? undefined : selfSignedCertificate(dir);
 const sim = await startSimulator(tls ? { tls: { key: tls.key, cert: tls.cert } } : {});
 const inputs = {
   'client-id': 'sim-client-id',
@@ -77,7 +48,7 @@ function step(file, { argv } = {}) {
     PATH: process.env.PATH,
     ...files,
     ...inputEnv(inputs),
-    ...(tls ? { NODE_EXTRA_CA_CERTS: tls.file } : {}),
+    ...(tls ? { NODE_EXTRA_CA_CERTS: tls.certFile } : {}),
   };
   const started = process.hrtime.bigint();
   const child = argv

@@ -7,13 +7,14 @@
  * test files may leave patched by nock in the same worker.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
+import { selfSignedCertificate } from '../../dev/certificate.mjs';
 import { parseFaultArg, startSimulator, type Simulator } from '../../dev/simulator.mjs';
 
 type Json = Record<string, unknown>;
@@ -625,42 +626,16 @@ describe('bookkeeping', () => {
 
   test('serves HTTPS with a given key and certificate', async () => {
     let dir = '';
+    let cert = '';
+    let key = '';
     try {
       dir = mkdtempSync(join(tmpdir(), 'sim-tls-'));
-      execFileSync(
-        'openssl',
-        [
-          ...[
-            'req',
-            '-x509',
-            '-newkey',
-            'ec',
-            '-pkeyopt',
-            'ec_paramgen_curve:prime256v1',
-            '-nodes',
-          ],
-          ...[
-            '-keyout',
-            join(dir, 'k'),
-            '-out',
-            join(dir, 'c'),
-            '-days',
-            '1',
-            '-subj',
-            '/CN=127.0.0.1',
-          ],
-          ...['-addext', 'subjectAltName=IP:127.0.0.1'],
-        ],
-        { stdio: 'ignore' },
-      );
+      ({ cert, key } = selfSignedCertificate(dir));
     } catch {
       console.warn('openssl unavailable: HTTPS not tested');
       return;
     }
-    const cert = readFileSync(join(dir, 'c'), 'utf8');
-    const secure = await startSimulator({
-      tls: { key: readFileSync(join(dir, 'k'), 'utf8'), cert },
-    });
+    const secure = await startSimulator({ tls: { key, cert } });
     try {
       expect(secure.url).toBe(`https://127.0.0.1:${secure.port}`);
       const text = await new Promise<string>((resolve, reject) => {

@@ -4,11 +4,11 @@
  * by @actions/http-client's tunnel agent).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { selfSignedCertificate } from '../../dev/certificate.mjs';
 import { root, runStep } from '../../dev/runner.mjs';
 import { expectFailure, expectNoLeaks, withSimulator } from './helpers.js';
 
@@ -65,31 +65,7 @@ describe('through an https proxy (CONNECT), with https_proxy and no_proxy', () =
   let key: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'domo-auth-proxy-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=api.domo.test',
-        '-addext',
-        'subjectAltName=DNS:api.domo.test',
-      ],
-      { stdio: 'ignore' },
-    );
-    cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-    key = readFileSync(join(dir, 'key.pem'), 'utf8');
+    ({ cert, key } = selfSignedCertificate(dir, 'api.domo.test'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

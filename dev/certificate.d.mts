@@ -1,0 +1,4 @@
+export function selfSignedCertificate(
+  dir: string,
+  host?: string,
+): { key: string; cert: string; certFile: string };
