@@ -306,3 +306,10 @@ test('secret inputs are collected raw and trimmed, empty ones skipped', () => {
     }),
   ).toEqual([' s1 \n', 's1', 't']);
 });
+
+test('a session cookie is masked with and without its _dsidv1= prefix', () => {
+  expect(secretInputValues({ 'session-cookie': '_dsidv1=abc123' })).toEqual([
+    '_dsidv1=abc123',
+    'abc123',
+  ]);
+});

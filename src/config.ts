@@ -102,8 +102,9 @@ export interface Parsed {
 export function readInputs(env: NodeJS.ProcessEnv = process.env): Partial<RawInputs> {
   const raw: Partial<RawInputs> = {};
   for (const name of INPUT_NAMES) {
-    if (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] === undefined) continue;
-    raw[name] = core.getInput(name, { trimWhitespace: false });
+    // The variable core.getInput reads; read here directly to tell absent from empty.
+    const value = env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
+    if (value !== undefined) raw[name] = value;
   }
   return raw;
 }
@@ -111,6 +112,8 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Partial<RawInp
 /** The secret inputs' values, raw and trimmed, for masking before anything else happens. */
 export function secretInputValues(raw: Partial<RawInputs>): string[] {
   const values = SECRET_INPUTS.flatMap((name) => [raw[name] ?? '', (raw[name] ?? '').trim()]);
+  // The cookie is sent without its `_dsidv1=` prefix: that form is the secret too.
+  values.push((raw['session-cookie'] ?? '').trim().replace(/^_dsidv1=/, ''));
   return [...new Set(values.filter((value) => value.trim() !== ''))];
 }
 
