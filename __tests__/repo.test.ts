@@ -167,7 +167,8 @@ describe('README', () => {
   const troubleshooting = section(readme, 'Troubleshooting');
   const quoted = troubleshooting
     .split('\n')
-    .filter((line) => line.startsWith('| '))
+    // Body rows only: a header row is the one above the `| --- |` separator.
+    .filter((line, i, all) => line.startsWith('| ') && !/^\|\s*:?-{3}/.test(all[i + 1] ?? ''))
     .flatMap((line) => [...cells(line)[0]!.matchAll(/``(.+?)``|`([^`]+)`/g)])
     .map((m) => (m[1] ?? m[2]!).trim());
   const documented = quoted.map(
@@ -215,6 +216,62 @@ describe('README', () => {
     }
     expect(message).toMatch(/^Input `/);
     expect(documented.filter((pattern) => pattern.test(message))).not.toEqual([]);
+  });
+
+  // The token request's failures, made by the real code over a fake transport and the real
+  // retry policy (5 retries, no waiting): each must be explained by a row of the table.
+  const fragments = quoted.map(
+    (text) =>
+      new RegExp(
+        text
+          .split('…')
+          .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/(\d)xx/g, '$1\\d\\d'))
+          .join('.*'),
+      ),
+  );
+  type Answer = { status: number; body?: string; headers?: Record<string, string> } | Error;
+  const json = (body: unknown) => JSON.stringify(body);
+  const socketError = (code: string) => Object.assign(new Error(code), { code });
+  test.each<[string, Answer]>([
+    ['401', { status: 401, body: json({ error_description: 'Bad credentials' }) }],
+    ['400 scope', { status: 400, body: json({ error_description: 'Invalid scope: x' }) }],
+    ['403', { status: 403, body: json({ message: 'Forbidden' }) }],
+    ['404', { status: 404, body: '' }],
+    ['405 to GET and POST', { status: 405, body: '' }],
+    ['429 every time', { status: 429, body: '', headers: { 'retry-after': '1' } }],
+    ['502 every time', { status: 502, body: '<html><title>Bad gateway</title></html>' }],
+    ['a timeout', socketError('ETIMEDOUT')],
+    ['connection refused', socketError('ECONNREFUSED')],
+    ['DNS', socketError('ENOTFOUND')],
+    ['TLS', socketError('CERT_HAS_EXPIRED')],
+    ['a redirect', { status: 302, body: '', headers: { location: 'https://elsewhere.test/' } }],
+    ['an HTML page with 200', { status: 200, body: '<html><title>Sign in</title></html>' }],
+    ['JSON without a token', { status: 200, body: json({ expires_in: 60 }) }],
+  ])('Troubleshooting explains the token request failing with %s', async (_, answer) => {
+    const { requestToken } = await import('../src/domo/token.js');
+    const { classify } = await import('../src/http.js');
+    const { withRetry } = await import('../src/retry.js');
+    const url = 'https://api.domo.com';
+    const transport = async () => {
+      if (answer instanceof Error) throw classify(answer, url, 30);
+      return { headers: {}, body: '', ...answer };
+    };
+    const request = { apiUrl: url, basicCredential: 'x', scopes: ['data'] };
+    const clock = { now: () => 0, sleep: async () => {} };
+    const message = await withRetry(() => requestToken(transport, request, 'GET'), {
+      retries: 5,
+      safety: 'idempotent',
+      clock,
+      random: () => 0.5,
+    }).then(
+      () => '',
+      (err: Error) => err.message,
+    );
+    expect(message).toMatch(/^Domo token request failed/);
+    const explained = fragments.filter(
+      (pattern, i) => pattern.test(message) && !quoted[i]!.startsWith('Input'),
+    );
+    expect(explained).not.toEqual([]);
   });
 
   test("Troubleshooting explains the refusal to run without the runner's files", async () => {
