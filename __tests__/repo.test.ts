@@ -274,6 +274,58 @@ describe('README', () => {
     expect(explained).not.toEqual([]);
   });
 
+  // Provision mode's failures, the same way: sign-on and client creation over a fake transport.
+  const fakeTransport = (answer: Answer) => async () => {
+    if (answer instanceof Error) throw answer;
+    return { headers: {}, body: '', ...answer };
+  };
+  test.each<[string, 'password' | 'exptoken' | 'create', Answer]>([
+    [
+      'bad password',
+      'password',
+      { status: 200, body: json({ success: false, reason: 'INVALID_CREDENTIALS' }) },
+    ],
+    [
+      'a locked account',
+      'password',
+      { status: 200, body: json({ success: false, reason: 'ACCOUNT_LOCKED' }) },
+    ],
+    ['an expired cookie (refused)', 'exptoken', { status: 200, body: json({ success: false }) }],
+    ['an expired cookie (401)', 'exptoken', { status: 401, body: '' }],
+    ['an unknown instance', 'password', { status: 403, body: '' }],
+    ['a stale session', 'create', { status: 401, body: json({ message: 'Unauthorized' }) }],
+    ['a missing grant', 'create', { status: 403, body: json({ message: 'Forbidden' }) }],
+    ['an ambiguous 500', 'create', { status: 500, body: '' }],
+  ])('Troubleshooting explains provision mode failing with %s', async (_, call, answer) => {
+    const { signOn } = await import('../src/domo/session.js');
+    const { createClient, warnOfOrphan } = await import('../src/domo/clients.js');
+    const transport = fakeTransport(answer);
+    const attempt =
+      call === 'create'
+        ? createClient(
+            transport,
+            'https://api.domo.com',
+            { sessionToken: 's', customerDomain: 'acme.domo.com' },
+            { name: 'ci client', scopes: ['data'] },
+          ).catch((err: unknown) => Promise.reject(warnOfOrphan(err, 'ci client')))
+        : signOn(
+            transport,
+            'https://acme.domo.com',
+            call === 'password'
+              ? { method: 'password', emailAddress: 'a@b.c', password: 'p' }
+              : { method: 'exptoken', cookie: 'c' },
+          );
+    const message = await attempt.then(
+      () => '',
+      (err: Error) => err.message,
+    );
+    expect(message).toMatch(/^Domo (sign-on|client creation)/);
+    const explained = fragments.filter(
+      (pattern, i) => pattern.test(message) && !quoted[i]!.startsWith('Input'),
+    );
+    expect(explained).not.toEqual([]);
+  });
+
   test("Troubleshooting explains the refusal to run without the runner's files", async () => {
     const { parseConfig } = await import('../src/config.js');
     const { requireRunnerFiles } = await import('../src/publish.js');
