@@ -100,7 +100,7 @@ describe('token mode', () => {
     await run(deps);
 
     const basic = Buffer.from('cid:csecret').toString('base64');
-    const lines = stdout.split('\n').filter(Boolean);
+    const lines = stdout.split('\n').filter((line) => line && !line.startsWith('::debug::'));
     expect(lines.slice(0, 3)).toEqual([
       '::add-mask::csecret',
       `::add-mask::${basic}`,
@@ -120,6 +120,22 @@ describe('token mode', () => {
     expect(file('summary')).toContain('<td>Expires at (UTC)</td><td>2026-11-23T12:59:59Z</td>');
     expect(file('summary')).not.toContain('tok-SECRET');
     expect(process.exitCode).toBeUndefined();
+  });
+
+  test('each attempt is a debug line: method, URL, outcome and time, no credential', async () => {
+    setInputs({ ...tokenInputs, scope: 'data', retries: '1' });
+    nock(API).get('/oauth/token').query(true).reply(503, '');
+    nock(API).get('/oauth/token').query(true).reply(200, tokenAnswer);
+    await run(deps);
+    const url = `${API}/oauth/token?grant_type=client_credentials&scope=data`;
+    const debugLines = commands()
+      .filter((c: { name: string }) => c.name === 'debug')
+      .map((c: { message: string }) => c.message);
+    expect(debugLines.filter((m: string) => m.startsWith('GET '))).toEqual([
+      `GET ${url}: HTTP 503 in 0 ms`,
+      `GET ${url}: HTTP 200 in 0 ms`,
+    ]);
+    expect(debugLines.join('\n')).not.toMatch(/csecret|tok-SECRET|Basic/);
   });
 
   test('export-env false, a custom env-var name and summary false', async () => {

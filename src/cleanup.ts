@@ -11,7 +11,7 @@ import {
   revokeDeveloperToken,
 } from './domo/developerTokens.js';
 import { describe, type DomoError } from './errors.js';
-import { createTransport, type Transport } from './http.js';
+import { createTransport, withLog, type Transport } from './http.js';
 import { debug, info, mask, warning } from './publish.js';
 import { systemClock, withRetry, type Clock, type Random } from './retry.js';
 
@@ -45,7 +45,7 @@ export async function cleanup(overrides: Partial<CleanupDeps> = {}): Promise<voi
   }
   try {
     if (!state.sessionToken) throw new Error('the Domo session was not kept');
-    const transport = deps.transport(state.timeoutMs);
+    const transport = withLog(deps.transport(state.timeoutMs), debug, deps.clock.now);
     const retry = {
       retries: state.retries,
       safety: 'idempotent' as const,

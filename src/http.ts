@@ -83,6 +83,30 @@ export function createTransport(options: TransportOptions): Transport {
   };
 }
 
+/**
+ * The same transport, telling `log` about every attempt (method, URL, outcome, time): for
+ * debug logs. URLs carry no credentials; the runner's log still passes through redaction.
+ */
+export function withLog(
+  transport: Transport,
+  log: (line: string) => void,
+  now: () => number = Date.now,
+): Transport {
+  return async (request) => {
+    const started = now();
+    const took = () => `${now() - started} ms`;
+    try {
+      const response = await transport(request);
+      log(`${request.method} ${request.url}: HTTP ${response.status} in ${took()}`);
+      return response;
+    } catch (err) {
+      const why = err instanceof TransportFailure ? err.detail : String(err);
+      log(`${request.method} ${request.url}: ${why} after ${took()}`);
+      throw err;
+    }
+  };
+}
+
 function readBody(message: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

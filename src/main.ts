@@ -7,7 +7,7 @@ import { createClient, warnOfOrphan, type CreatedClient } from './domo/clients.j
 import { signOn } from './domo/session.js';
 import { basicCredential, requestToken, type TokenMethod } from './domo/token.js';
 import type { DomoError } from './errors.js';
-import { createTransport, type Transport } from './http.js';
+import { createTransport, withLog, type Transport } from './http.js';
 import {
   debug,
   fail,
@@ -41,7 +41,7 @@ export async function run(overrides: Partial<Deps> = {}): Promise<void> {
     const { config, warnings } = parseConfig(raw, deps.env);
     for (const message of warnings) warning(message);
     requireRunnerFiles(config, deps.env);
-    const transport = deps.transport(config.timeoutMs);
+    const transport = withLog(deps.transport(config.timeoutMs), debug, deps.clock.now);
     const retry = retryOptions(config, deps);
 
     let credentials = config.client;
