@@ -20,7 +20,8 @@ import type { RawInputs } from '../src/config.js';
 
 const { run } = await import('../src/main.js');
 const { resetMasks } = await import('../src/publish.js');
-const { clean, createTransport, domoMessage, MAX_BODY_BYTES } = await import('../src/http.js');
+const { createTransport, domoMessage, MAX_BODY_BYTES } = await import('../src/http.js');
+const { clean } = await import('../src/text.js');
 const { INPUT_NAMES, parseConfig } = await import('../src/config.js');
 const { DomoError, InputError } = await import('../src/errors.js');
 const retry = await import('../src/retry.js');

@@ -3,8 +3,9 @@ import nock, { socketError } from './helpers/nock.js';
 import { DomoError } from '../src/errors.js';
 
 // Imported after nock, so that @actions/http-client binds to the intercepted node:http.
-const { clean, createTransport, domoMessage, jsonObject, send, TransportFailure } =
+const { createTransport, domoMessage, jsonObject, send, TransportFailure } =
   await import('../src/http.js');
+const { clean } = await import('../src/text.js');
 type TransportFailure = InstanceType<typeof TransportFailure>;
 
 const API = 'https://api.domo.test';

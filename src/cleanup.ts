@@ -13,7 +13,7 @@ import {
 import { describe, type DomoError } from './errors.js';
 import { createTransport, withLog, type Transport } from './http.js';
 import { debug, info, mask, warning } from './publish.js';
-import { systemClock, withRetry, type Clock, type Random } from './retry.js';
+import { retryLine, systemClock, withRetry, type Clock, type Random } from './retry.js';
 
 export interface CleanupDeps {
   clock: Clock;
@@ -52,9 +52,7 @@ export async function cleanup(overrides: Partial<CleanupDeps> = {}): Promise<voi
       clock: deps.clock,
       random: deps.random,
       onRetry: (err: DomoError, waitMs: number, next: number) =>
-        info(
-          `${err.summary}. Retrying in ${(waitMs / 1000).toFixed(1)} s (attempt ${next} of ${state.retries + 1}).`,
-        ),
+        info(retryLine(err, waitMs, next, state.retries)),
     };
     const session = { sessionToken: state.sessionToken, customerDomain: state.customerDomain };
     const outcome = await withRetry(

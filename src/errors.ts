@@ -71,21 +71,23 @@ export class DomoError extends ActionError {
     return this;
   }
 
-  /** What happened, without the attempt count or the advice: for "retrying" lines. */
-  get summary(): string {
+  /** What happened, without the call, the attempt count or the advice. */
+  private get what(): string {
     const what = this.status !== undefined ? `HTTP ${this.status}` : (this.detail ?? this.kind);
     const domo = this.domoMessage ? ` (${this.domoMessage})` : '';
     const extra = this.status !== undefined && this.detail ? `: ${this.detail}` : '';
-    return `${this.call}: ${what}${domo}${extra}`;
+    return `${what}${domo}${extra}`;
+  }
+
+  /** The call and what happened, for "retrying" lines: no attempt count, no advice. */
+  get summary(): string {
+    return `${this.call}: ${this.what}`;
   }
 
   private render(): string {
-    const what = this.status !== undefined ? `HTTP ${this.status}` : (this.detail ?? this.kind);
-    const domo = this.domoMessage ? ` (${this.domoMessage})` : '';
-    const extra = this.status !== undefined && this.detail ? `: ${this.detail}` : '';
     const tries = this.attempts > 1 ? ` after ${this.attempts} attempts` : '';
     const hint = this.hint ? ` ${this.hint}` : '';
-    return `${this.call} failed${tries}: ${what}${domo}${extra}.${hint}`;
+    return `${this.call} failed${tries}: ${this.what}.${hint}`;
   }
 }
 

@@ -7,9 +7,6 @@ import { HttpClient } from '@actions/http-client';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { DomoError, type FailureKind } from './errors.js';
 import { scrub } from './secrets.js';
-import { clean } from './text.js';
-
-export { clean };
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'DELETE';
@@ -184,8 +181,8 @@ export function domoMessage(body: string): string | undefined {
   const text = body.trim();
   if (!text) return undefined;
   if (/^<(!doctype|html|head|body|\?xml)/i.test(text) || /<\/(html|body|title)>/i.test(text)) {
-    const title = htmlTitle(text);
-    const named = title && scrub(title) ? ` titled "${scrub(title)}"` : '';
+    const title = scrub(htmlTitle(text) ?? '');
+    const named = title ? ` titled "${title}"` : '';
     return `an HTML page${named}, not JSON: a proxy or gateway answered instead of Domo's API`;
   }
   let json: unknown;
@@ -198,7 +195,8 @@ export function domoMessage(body: string): string | undefined {
     const o = json as Record<string, unknown>;
     for (const key of ['error_description', 'message', 'reason', 'statusReason', 'error']) {
       const value = o[key];
-      if (typeof value === 'string' && scrub(value)) return scrub(value);
+      const said = typeof value === 'string' ? scrub(value) : '';
+      if (said) return said;
     }
   }
   return undefined;

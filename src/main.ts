@@ -18,7 +18,14 @@ import {
   saveCleanupState,
   warning,
 } from './publish.js';
-import { systemClock, withRetry, type Clock, type Random, type Safety } from './retry.js';
+import {
+  retryLine,
+  systemClock,
+  withRetry,
+  type Clock,
+  type Random,
+  type Safety,
+} from './retry.js';
 
 export interface Deps {
   env: NodeJS.ProcessEnv;
@@ -36,7 +43,7 @@ const defaultDeps: Omit<Deps, 'env'> = {
 export async function run(overrides: Partial<Deps> = {}): Promise<void> {
   const deps: Deps = { ...defaultDeps, env: process.env, ...overrides };
   try {
-    const raw = readInputs();
+    const raw = readInputs(deps.env);
     mask(...secretInputValues(raw));
     const { config, warnings } = parseConfig(raw, deps.env);
     for (const message of warnings) warning(message);
@@ -87,9 +94,7 @@ function retryOptions(config: Config, deps: Deps) {
     clock: deps.clock,
     random: deps.random,
     onRetry: (err: DomoError, waitMs: number, next: number) =>
-      info(
-        `${err.summary}. Retrying in ${(waitMs / 1000).toFixed(1)} s (attempt ${next} of ${config.retries + 1}).`,
-      ),
+      info(retryLine(err, waitMs, next, config.retries)),
   });
 }
 

@@ -102,6 +102,11 @@ export function retryDelayMs(
   return Math.max(retryAfterMs, backoff) + Math.round(random() * RETRY_AFTER_JITTER_MS);
 }
 
+/** The log line before a wait: what failed, how long until the next attempt, and which it is. */
+export function retryLine(err: DomoError, waitMs: number, next: number, retries: number): string {
+  return `${err.summary}. Retrying in ${(waitMs / 1000).toFixed(1)} s (attempt ${next} of ${retries + 1}).`;
+}
+
 export interface RetryOptions {
   retries: number;
   safety: Safety;

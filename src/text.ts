@@ -1,7 +1,7 @@
 /** Text from outside (Domo, a proxy, a user) made safe for one log line. */
 
 /** Control characters, including C1 and the Unicode line and paragraph separators. */
-export const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 
 /**
  * One line of printable text, bounded: no line breaks (so no forged workflow command) and no

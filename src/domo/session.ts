@@ -45,8 +45,7 @@ export async function signOn(
     const json = jsonObject(SIGNON_CALL, response);
     // Domo answers a refused sign-on with 200 and success: false, so the status proves nothing.
     if (json.success !== true || typeof json.sessionToken !== 'string' || !json.sessionToken) {
-      const reason =
-        typeof json.reason === 'string' && scrub(json.reason) ? scrub(json.reason) : undefined;
+      const reason = (typeof json.reason === 'string' && scrub(json.reason)) || undefined;
       throw new DomoError({
         call: SIGNON_CALL,
         kind: 'response',
