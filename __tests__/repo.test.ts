@@ -171,15 +171,21 @@ describe('README', () => {
     .filter((line, i, all) => line.startsWith('| ') && !/^\|\s*:?-{3}/.test(all[i + 1] ?? ''))
     .flatMap((line) => [...cells(line)[0]!.matchAll(/``(.+?)``|`([^`]+)`/g)])
     .map((m) => (m[1] ?? m[2]!).trim());
-  const documented = quoted.map(
+  // A quoted message as a pattern: … stands for any text, and 5xx for any 5xx status.
+  const fragments = quoted.map(
     (text) =>
       new RegExp(
-        `^${text
+        text
           .split('…')
-          .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-          .join('.*')}`,
+          .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/(\d)xx/g, '$1\\d\\d'))
+          .join('.*'),
       ),
   );
+  /** Input errors must start as a row says. */
+  const documented = fragments.map((pattern) => new RegExp(`^${pattern.source}`));
+  /** The rows, other than the input rows, that explain a failed call's message. */
+  const explaining = (message: string) =>
+    fragments.filter((pattern, i) => pattern.test(message) && !quoted[i]!.startsWith('Input'));
   const token = { 'client-id': 'id', 'client-secret': 'secret' };
   const provision = { mode: 'provision', instance: 'acme', 'session-token': 'sess' };
   test.each([
@@ -220,15 +226,6 @@ describe('README', () => {
 
   // The token request's failures, made by the real code over a fake transport and the real
   // retry policy (5 retries, no waiting): each must be explained by a row of the table.
-  const fragments = quoted.map(
-    (text) =>
-      new RegExp(
-        text
-          .split('…')
-          .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/(\d)xx/g, '$1\\d\\d'))
-          .join('.*'),
-      ),
-  );
   type Answer = { status: number; body?: string; headers?: Record<string, string> } | Error;
   const json = (body: unknown) => JSON.stringify(body);
   const socketError = (code: string) => Object.assign(new Error(code), { code });
@@ -268,10 +265,7 @@ describe('README', () => {
       (err: Error) => err.message,
     );
     expect(message).toMatch(/^Domo token request failed/);
-    const explained = fragments.filter(
-      (pattern, i) => pattern.test(message) && !quoted[i]!.startsWith('Input'),
-    );
-    expect(explained).not.toEqual([]);
+    expect(explaining(message)).not.toEqual([]);
   });
 
   // Provision mode's failures, the same way: sign-on and client creation over a fake transport.
@@ -320,10 +314,7 @@ describe('README', () => {
       (err: Error) => err.message,
     );
     expect(message).toMatch(/^Domo (sign-on|client creation)/);
-    const explained = fragments.filter(
-      (pattern, i) => pattern.test(message) && !quoted[i]!.startsWith('Input'),
-    );
-    expect(explained).not.toEqual([]);
+    expect(explaining(message)).not.toEqual([]);
   });
 
   test("Troubleshooting explains the refusal to run without the runner's files", async () => {
