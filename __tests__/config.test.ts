@@ -1,13 +1,25 @@
 import { describe, expect, test } from '@jest/globals';
-import { parseConfig, secretInputValues, type RawInputs } from '../src/config.js';
+import {
+  clientDescription,
+  defaultClientName,
+  parseConfig,
+  secretInputValues,
+  type RawInputs,
+} from '../src/config.js';
 import { InputError } from '../src/errors.js';
 
-const env = { GITHUB_REPOSITORY: 'octo-org/octo-repo', GITHUB_RUN_ID: '4242' };
+const env = {
+  GITHUB_REPOSITORY: 'octo-org/octo-repo',
+  GITHUB_RUN_ID: '4242',
+  GITHUB_RUN_ATTEMPT: '3',
+  GITHUB_JOB: 'deploy',
+  GITHUB_SERVER_URL: 'https://github.example.com',
+};
 const token = { 'client-id': 'id-1', 'client-secret': 'secret-1' };
 const provision = { mode: 'provision', instance: 'acmecompany', 'session-token': 'sess-1' };
 
 function parse(raw: Partial<RawInputs>) {
-  return parseConfig(raw, env);
+  return parseConfig(raw, env, () => 0.5);
 }
 
 function failure(raw: Partial<RawInputs>): InputError {
@@ -166,7 +178,9 @@ describe('provision mode', () => {
       instanceUrl: 'https://acmecompany.domo.com',
       customerDomain: 'acmecompany.domo.com',
       session: { kind: 'session-token', token: 'sess-1' },
-      clientName: 'github-actions octo-org/octo-repo run 4242',
+      clientName: 'github-actions octo-org/octo-repo run 4242.3 deploy 800000',
+      description:
+        'Created by domo-auth for https://github.example.com/octo-org/octo-repo/actions/runs/4242; revoked when the job ends.',
       deleteClient: true,
     });
     expect(config.client).toBeUndefined();
@@ -204,6 +218,11 @@ describe('provision mode', () => {
       { 'session-cookie': '_dsidv1=abc' },
       { kind: 'session-cookie', cookie: 'abc' },
     ],
+    [
+      'developer token',
+      { 'developer-token': ' DDCI1a2b3c ' },
+      { kind: 'developer-token', token: 'DDCI1a2b3c' },
+    ],
   ])('session from %s', (_, source, session) => {
     const raw = { mode: 'provision', instance: 'acme', ...source };
     expect(parse(raw).config.provision!.session).toEqual(session);
@@ -222,12 +241,67 @@ describe('provision mode', () => {
   });
 
   test('the default name without GitHub variables', () => {
-    const { config } = parseConfig(provision, {});
-    expect(config.provision!.clientName).toBe('github-actions local run local');
+    const { config } = parseConfig(provision, {}, () => 0);
+    expect(config.provision!.clientName).toBe('github-actions local run local.1 job 000000');
+    expect(config.provision!.description).toBe(
+      'Created by domo-auth outside GitHub Actions; revoked when the job ends.',
+    );
+  });
+
+  test('default names differ between matrix jobs, re-runs and two steps in one job', () => {
+    const draws = [0, 0.25, 0.999999999];
+    const names = [
+      defaultClientName({ ...env, GITHUB_JOB: 'deploy' }, () => draws[0]!),
+      defaultClientName({ ...env, GITHUB_JOB: 'deploy' }, () => draws[1]!),
+      defaultClientName({ ...env, GITHUB_RUN_ATTEMPT: '4' }, () => draws[0]!),
+      defaultClientName({ ...env, GITHUB_JOB: 'test' }, () => draws[0]!),
+    ];
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.slice(0, 2)).toEqual([
+      'github-actions octo-org/octo-repo run 4242.3 deploy 000000',
+      'github-actions octo-org/octo-repo run 4242.3 deploy 400000',
+    ]);
+    expect(defaultClientName(env, () => draws[2]!)).toMatch(/ ffffff$/);
+    // Math.random by default: six hex digits.
+    expect(parseConfig(provision, env).config.provision!.clientName).toMatch(
+      /^github-actions octo-org\/octo-repo run 4242\.3 deploy [0-9a-f]{6}$/,
+    );
+  });
+
+  test.each<[NodeJS.ProcessEnv, boolean, string]>([
+    [
+      { GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '9' },
+      true,
+      'Created by domo-auth for https://github.com/o/r/actions/runs/9; revoked when the job ends.',
+    ],
+    [
+      { GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '9', GITHUB_SERVER_URL: 'https://ghe.example/' },
+      false,
+      'Created by domo-auth for https://ghe.example/o/r/actions/runs/9; kept after the job ends (delete-client: false).',
+    ],
+  ])('description %#', (environment, deleteClient, text) => {
+    expect(clientDescription(environment, deleteClient)).toBe(text);
   });
 
   test.each<[string, Partial<RawInputs>, string, RegExp]>([
-    ['no session source', { mode: 'provision', instance: 'acme' }, 'session-token', /exactly one/],
+    [
+      'no session source',
+      { mode: 'provision', instance: 'acme' },
+      'developer-token',
+      /exactly one Domo session source: `developer-token`, `session-token`, `username` \+ `password`, or `session-cookie`\./,
+    ],
+    [
+      'a developer token and a session token',
+      { ...provision, 'developer-token': 'd' },
+      'developer-token',
+      /conflicts with `session-token`/,
+    ],
+    [
+      'a developer token with a space',
+      { mode: 'provision', instance: 'acme', 'developer-token': 'a b' },
+      'developer-token',
+      /visible ASCII/,
+    ],
     [
       'two sources',
       { ...provision, 'session-cookie': 'c' },
@@ -277,12 +351,14 @@ describe('provision mode', () => {
       'session-token',
       /visible ASCII/,
     ],
-    [
-      'cookie with non-ASCII',
-      { mode: 'provision', instance: 'acme', 'session-cookie': 'café' },
-      'session-cookie',
-      /visible ASCII/,
-    ],
+    ...['café', 'a;b', 'a,b', 'a b', 'a"b', 'a\\b', 'x; _dsidv1=evil'].map(
+      (cookie): [string, Partial<RawInputs>, string, RegExp] => [
+        `cookie ${JSON.stringify(cookie)} (not RFC 6265 cookie-octets)`,
+        { mode: 'provision', instance: 'acme', 'session-cookie': cookie },
+        'session-cookie',
+        /must be the bare `_dsidv1` cookie value: visible ASCII without `;`, `,`, spaces, quotes or backslashes \(RFC 6265\)\.$/,
+      ],
+    ),
     [
       'client-name with a newline',
       { ...provision, 'client-name': 'a\nb' },

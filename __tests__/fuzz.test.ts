@@ -4,8 +4,10 @@
  * ends in bounded time, with outputs or with exactly one clear `::error::`, and it never prints
  * a secret.
  *
- * A failure prints fast-check's seed, path and shrunk counterexample; to replay one, pass
- * `{ seed, path }` to that `fc.assert`.
+ * Every property runs from a fixed seed (FUZZ_SEED below), so a failure replays as it is: it
+ * prints fast-check's seed, path and shrunk counterexample; pass `{ seed, path }` to that
+ * `fc.assert` to go straight to it. `FUZZ_SEED=<n> npm run test:jest -- __tests__/fuzz.test.ts`
+ * explores other inputs.
  */
 import { afterAll, describe, expect, jest, test } from '@jest/globals';
 import fc from 'fast-check';
@@ -14,19 +16,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 // nock first: src (through @actions/http-client) must bind node:http after nock patched it.
+import { gzipSync } from 'node:zlib';
 import nock, { socketError } from './helpers/nock.js';
-import { parseCommands, parseFileCommands, type Command } from '../dev/runner.mjs';
+import {
+  findLeaks,
+  parseCommands,
+  parseFileCommands,
+  secretForms,
+  type Command,
+} from '../dev/runner.mjs';
 import type { RawInputs } from '../src/config.js';
+import type { HttpRequest, HttpResponse, Transport } from '../src/http.js';
 
 const { run } = await import('../src/main.js');
+const { cleanup } = await import('../src/cleanup.js');
 const { resetMasks } = await import('../src/publish.js');
-const { createTransport, domoMessage, MAX_BODY_BYTES } = await import('../src/http.js');
+const { scrub } = await import('../src/secrets.js');
+const { asText, createTransport, domoMessage, MAX_BODY_BYTES, TransportFailure } =
+  await import('../src/http.js');
 const { clean } = await import('../src/text.js');
 const { INPUT_NAMES, parseConfig } = await import('../src/config.js');
 const { DomoError, InputError } = await import('../src/errors.js');
 const retry = await import('../src/retry.js');
 const { basicCredential, parseToken, TOKEN_CALL } = await import('../src/domo/token.js');
 const { isLoopbackHost } = await import('../src/urls.js');
+
+/** Fixed, so that every run of this file tries the same inputs and a failure replays. */
+const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261123);
+fc.configureGlobal({ seed: FUZZ_SEED });
 
 const API = 'https://api.domo.test';
 const INSTANCE = 'https://acme.domo.test';
@@ -166,9 +183,45 @@ describe('found by the properties below, fixed: minimal regression tests', () =>
         .query(true)
         .reply(200, { access_token: 'tok', expires_in: 60, scope: ['data\n::error::forged'] });
     });
-    // The log had `Domo access token ready: scope "data` and then `::error::forged" ...`.
-    expect(outcome.exitCode).toBeUndefined();
-    expect(outcome.errorLines).toEqual([]);
+    // The log had `Domo access token ready: scope "data` and then `::error::forged" ...`. Now
+    // the value is refused (outputs carry values as they are), and said so in one line.
+    expect(outcome.errorLines).toHaveLength(1);
+    expect(outcome.errors[0]).toMatch(/^Domo token request failed: .*`scope` contains a line break/);
+    expect(outcome.outputs).toEqual({});
+  });
+
+  test('expires_in 0 is refused: a token must live at least 1 s (seed -817331253)', async () => {
+    setInputs({ ...tokenInputs, retries: '0' });
+    const outcome = await runAction(() => {
+      nock(API).get('/oauth/token').query(true).reply(200, { access_token: 'tok', expires_in: '0' });
+    });
+    expect(outcome.errors).toEqual([
+      "Domo token request failed: the answer is not a usable token: `expires_in` is 0: a token must live at least 1 s. Check that `api-url` points at Domo's public API (https://api.domo.com), not a proxy or an instance page.",
+    ]);
+  });
+
+  test('a one-character token is redacted from every line, our own words too (seed -817331253)', async () => {
+    setInputs({ ...tokenInputs, retries: '0' });
+    const outcome = await runAction(() => {
+      nock(API).get('/oauth/token').query(true).reply(200, { access_token: 'a', expires_in: 60 });
+    });
+    // The property looked for "Domo access token ready", which the redaction had made
+    // "Domo ***ccess token re***dy": our own lines are found through the same redaction.
+    expect(outcome.outputs['access-token']).toBe('a');
+    expect(outcome.logLines).toContain(
+      'Domo ***ccess token re***dy: scope "", expires 2026-11-23T12:01:00Z (in 60 s).',
+    );
+    expect(outcome.logLines.some((l) => l.startsWith(scrub('Domo access token ready')))).toBe(true);
+    expect(findLeaks(outcome, ['a'])).toEqual([]);
+  });
+
+  test('a short line of a multi-line secret is not masked on its own (seed 1773570706)', async () => {
+    // "-\r%SeCr3tMARK": the line "-" was masked, and the error read "Input `client***id` ...".
+    setInputs({ ...tokenInputs, 'client-id': '% 中', 'client-secret': '-\r%SeCr3tMARK' });
+    const outcome = await runAction(() => {});
+    expect(outcome.errors).toEqual([
+      'Input `client-id` must not contain a colon, spaces or control characters.',
+    ]);
   });
 
   test('a sign-on userId with a line break cannot forge a workflow command (provision)', async () => {
@@ -296,6 +349,7 @@ const hostileInputs: fc.Arbitrary<Partial<RawInputs>> = fc.record(
     username: anyString(),
     password: anyString(),
     'session-cookie': often(fc.constantFrom('_dsidv1=', '_dsidv1=abc', 'abc'), anyString(), 1),
+    'developer-token': often(fc.constantFrom('dev-1', 'a b'), anyString(), 1),
     'client-name': anyString(20),
     'delete-client': often(booleanInput, anyString(), 1),
     'api-url': often(urlInput, anyString()),
@@ -778,6 +832,8 @@ describe('4. parseToken on any JSON', () => {
 
 interface Outcome {
   stdout: string;
+  /** Always empty in-process (for findLeaks). */
+  stderr: string;
   /** stdout lines other than ::add-mask:: (where no secret may ever appear). */
   logLines: string[];
   commands: Command[];
@@ -787,9 +843,22 @@ interface Outcome {
   outputs: Record<string, string>;
   env: Record<string, string>;
   summary: string;
+  /** What the step saved for the post step (GITHUB_STATE). */
+  state: Record<string, string>;
   exitCode: number | string | undefined;
   elapsedMs: number;
   sleeps: number[];
+}
+
+interface RunOptions {
+  /** Real-time limit for the run. */
+  limitMs?: number;
+  /** RUNNER_DEBUG=1: debug lines are printed. */
+  debug?: boolean;
+  /** Instead of the real transport over nock. */
+  transport?: Transport;
+  /** The post step (cleanup), with this state as STATE_* variables; else the main step. */
+  post?: Record<string, string>;
 }
 
 /**
@@ -813,17 +882,21 @@ function setInputs(values: Record<string, string>): void {
 
 /**
  * One run of the action as main.test.ts drives it: the runner's files emptied, stdout captured,
- * masks forgotten, a fake clock (backoff waits cost nothing), the real transport over nock.
- * Rejects if the run has not ended after `limitMs` of real time.
+ * masks forgotten, a fake clock (backoff waits cost nothing), the real transport over nock (or
+ * `options.transport`). Rejects if the run has not ended after `limitMs` of real time.
  */
-async function runAction(arrange: () => void, limitMs = 10_000): Promise<Outcome> {
+async function runAction(arrange: () => void, options: RunOptions | number = {}): Promise<Outcome> {
+  const { limitMs = 10_000, debug = false, transport, post } =
+    typeof options === 'number' ? { limitMs: options } : options;
   const saved = Object.fromEntries(Object.keys(RUNNER_FILES).map((k) => [k, process.env[k]]));
   for (const [variable, name] of Object.entries(RUNNER_FILES)) {
     writeFileSync(join(RUNNER_DIR, name), '');
     process.env[variable] = join(RUNNER_DIR, name);
   }
-  const debug = process.env.RUNNER_DEBUG;
-  delete process.env.RUNNER_DEBUG;
+  const runnerDebug = process.env.RUNNER_DEBUG;
+  if (debug) process.env.RUNNER_DEBUG = '1';
+  else delete process.env.RUNNER_DEBUG;
+  for (const [name, value] of Object.entries(post ?? {})) process.env[`STATE_${name}`] = value;
   resetMasks();
   nock.cleanAll();
   arrange();
@@ -839,14 +912,14 @@ async function runAction(arrange: () => void, limitMs = 10_000): Promise<Outcome
   const deps = {
     clock: { now: () => now, sleep: async (ms: number) => void (sleeps.push(ms), (now += ms)) },
     random: () => 0.5,
-    transport: (timeoutMs: number) => createTransport({ timeoutMs }),
+    transport: (timeoutMs: number) => transport ?? createTransport({ timeoutMs }),
   };
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   let exitCode: Outcome['exitCode'];
   try {
     await Promise.race([
-      run(deps),
+      post ? cleanup(deps) : run(deps),
       new Promise((_, reject) => {
         timer = setTimeout(
           () => reject(new Error(`the run had not ended after ${limitMs} ms`)),
@@ -862,7 +935,9 @@ async function runAction(arrange: () => void, limitMs = 10_000): Promise<Outcome
     // Also clears nock's timers of delayed answers that nobody waits for any more.
     nock.abortPendingRequests();
     nock.cleanAll();
-    for (const [k, v] of Object.entries({ ...saved, RUNNER_DEBUG: debug })) {
+    for (const key of Object.keys(process.env))
+      if (key.startsWith('STATE_')) delete process.env[key];
+    for (const [k, v] of Object.entries({ ...saved, RUNNER_DEBUG: runnerDebug })) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
@@ -871,6 +946,7 @@ async function runAction(arrange: () => void, limitMs = 10_000): Promise<Outcome
   const commands = parseCommands(stdout);
   return {
     stdout,
+    stderr: '',
     logLines: stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')),
     commands,
     errorLines: stdout.split('\n').filter((line) => line.startsWith('::error')),
@@ -878,6 +954,7 @@ async function runAction(arrange: () => void, limitMs = 10_000): Promise<Outcome
     outputs: parseFileCommands(read('output')),
     env: parseFileCommands(read('env')),
     summary: read('summary'),
+    state: parseFileCommands(read('state')),
     exitCode,
     elapsedMs: performance.now() - started,
     sleeps,

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
+import { gzipSync } from 'node:zlib';
 import nock, { socketError } from './helpers/nock.js';
 import { DomoError } from '../src/errors.js';
 
 // Imported after nock, so that @actions/http-client binds to the intercepted node:http.
-const { createTransport, domoMessage, jsonObject, send, TransportFailure } =
+const { asText, bareIpv6Host, createTransport, domoMessage, jsonObject, send, TransportFailure } =
   await import('../src/http.js');
 const { clean } = await import('../src/text.js');
 type TransportFailure = InstanceType<typeof TransportFailure>;
@@ -17,7 +18,12 @@ describe('transport', () => {
 
   test('sends method, headers and body; returns status, headers and text', async () => {
     const scope = nock(API, {
-      reqheaders: { accept: 'application/json', 'x-a': 'b', 'user-agent': /domo-auth/ },
+      reqheaders: {
+        accept: 'application/json',
+        'accept-encoding': 'identity',
+        'x-a': 'b',
+        'user-agent': /domo-auth/,
+      },
     })
       .post('/p', 'hello')
       .reply(201, 'world', { 'x-reply': 'yes' });
@@ -80,6 +86,63 @@ describe('transport', () => {
     expect(err).toBeInstanceOf(TransportFailure);
     expect(err.kind).toBe(kind);
     expect(err.detail).toMatch(detail);
+  });
+});
+
+describe('an answer that is not text is described, never quoted', () => {
+  const gzip = gzipSync('{"error_description":"Bad credentials"}');
+  test.each<[string, Buffer, Record<string, string>, { body: string; notText?: string }]>([
+    ['JSON', Buffer.from('{"a":"é"}'), {}, { body: '{"a":"é"}' }],
+    ['identity', Buffer.from('ok'), { 'content-encoding': 'Identity' }, { body: 'ok' }],
+    ['tabs and line breaks', Buffer.from('a\tb\r\nc\fd'), {}, { body: 'a\tb\r\nc\fd' }],
+    ['gzip', gzip, { 'content-encoding': 'gzip' }, { body: '', notText: 'gzip-encoded' }],
+    ['br', Buffer.from('x'), { 'content-encoding': ' br ' }, { body: '', notText: 'br-encoded' }],
+    [
+      'a hostile encoding name',
+      Buffer.from('x'),
+      { 'content-encoding': '::error::x ##[y]' },
+      { body: '', notText: ': :error: :x # #[y]-encoded' },
+    ],
+    ['gzip bytes unannounced', gzip, {}, { body: '', notText: 'not UTF-8' }],
+    ['a NUL', Buffer.from('{"a":"\u0000"}'), {}, { body: '', notText: 'binary control bytes' }],
+    [
+      'an escape byte',
+      Buffer.from('\u001b[31mred'),
+      {},
+      { body: '', notText: 'binary control bytes' },
+    ],
+  ])('%s', (_, bytes, headers, expected) => {
+    expect(asText(bytes, headers)).toEqual(expected);
+  });
+
+  const transport = createTransport({ timeoutMs: 2000 });
+  const call = 'Domo test call';
+  test.each<[number, string]>([
+    [502, 'Domo test call failed: HTTP 502 (an answer that is not text: gzip-encoded).'],
+    [200, 'Domo test call failed: HTTP 200 with an answer that is not text (gzip-encoded).'],
+  ])('a gzip-encoded HTTP %d', async (status, message) => {
+    nock(API).get('/z').reply(status, gzip, { 'content-encoding': 'gzip' });
+    const err = (await send(transport, call, { method: 'GET', url: `${API}/z` })
+      .then((response) => jsonObject(call, response))
+      .catch((e: unknown) => e)) as InstanceType<typeof DomoError>;
+    expect(err).toBeInstanceOf(DomoError);
+    expect(err.message).toBe(message);
+  });
+});
+
+describe('IPv6 literals reach the socket without brackets (no proxy in between)', () => {
+  test.each<[string, string]>([
+    ['[::1]', '::1'],
+    ['[0:0:0:0:0:0:0:1]', '0:0:0:0:0:0:0:1'],
+    ['[2001:DB8::1]', '2001:DB8::1'],
+    ['[::ffff:127.0.0.1]', '::ffff:127.0.0.1'],
+    ['api.domo.com', 'api.domo.com'],
+    ['127.0.0.1', '127.0.0.1'],
+    ['[not-an-address]', '[not-an-address]'],
+  ])('%s → %s', (host, expected) => {
+    const options = { host };
+    bareIpv6Host.prepareRequest(options);
+    expect(options.host).toBe(expected);
   });
 });
 

@@ -68,6 +68,9 @@ beforeEach(() => {
     GITHUB_STEP_SUMMARY: join(dir, 'summary'),
     GITHUB_REPOSITORY: 'octo-org/octo-repo',
     GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '2',
+    GITHUB_JOB: 'deploy',
+    GITHUB_SERVER_URL: 'https://github.com',
   });
   delete process.env.RUNNER_DEBUG;
   stdout = '';
@@ -248,6 +251,10 @@ describe('token mode', () => {
 });
 
 describe('provision mode', () => {
+  // random() is 0.5 in these tests: the suffix is 0x800000.
+  const NAME = 'github-actions octo-org/octo-repo run 4242.2 deploy 800000';
+  const DESCRIPTION =
+    'Created by domo-auth for https://github.com/octo-org/octo-repo/actions/runs/4242; revoked when the job ends.';
   const provisionInputs = {
     mode: 'provision',
     'api-url': API,
@@ -257,13 +264,15 @@ describe('provision mode', () => {
     scope: 'data user',
   };
   const created = {
-    name: 'github-actions octo-org/octo-repo run 4242',
+    name: NAME,
     scope: ['data', 'user'],
     client_id: 'cid-new',
     client_secret: 'csec-NEW',
   };
+  const basicNew = Buffer.from('cid-new:csec-NEW').toString('base64');
+  const state = () => parseFileCommands(file('state'));
 
-  test('sign-on → new client → token; state saved for the post step', async () => {
+  test('sign-on → new client (unique name, description) → token; state saved for the post step', async () => {
     setInputs(provisionInputs);
     nock(INSTANCE)
       .post('/api/content/v2/authentication')
@@ -274,14 +283,9 @@ describe('provision mode', () => {
         'x-domo-customerdomain': 'acme.domo.test',
       },
     })
-      .post('/clients', {
-        name: 'github-actions octo-org/octo-repo run 4242',
-        scope: ['data', 'user'],
-      })
-      .reply(200, created);
-    nock(API, {
-      reqheaders: { authorization: `Basic ${Buffer.from('cid-new:csec-NEW').toString('base64')}` },
-    })
+      .post('/clients', { name: NAME, description: DESCRIPTION, scope: ['data', 'user'] })
+      .reply(201, created);
+    nock(API, { reqheaders: { authorization: `Basic ${basicNew}` } })
       .get('/oauth/token')
       .query({ grant_type: 'client_credentials', scope: 'data user' })
       .reply(200, tokenAnswer);
@@ -304,15 +308,101 @@ describe('provision mode', () => {
       DOMO_CLIENT_ID: 'cid-new',
       DOMO_CLIENT_SECRET: 'csec-NEW',
     });
-    expect(parseFileCommands(file('state'))).toMatchObject({
+    expect(state()).toEqual({
       'client-id': 'cid-new',
-      'client-name': 'github-actions octo-org/octo-repo run 4242',
-      'session-token': 'sess-SECRET',
+      'client-name': NAME,
+      'list-id': '',
+      'auth-kind': 'session',
+      credential: 'sess-SECRET',
+      'instance-url': INSTANCE,
       'delete-client': 'true',
+      retries: '5',
+      'timeout-ms': '30000',
+      secrets: expect.any(String),
     });
+    // Every secret of this step, for the post step's redaction.
+    expect(JSON.parse(state().secrets!)).toEqual(
+      expect.arrayContaining(['pw-SECRET', 'sess-SECRET', 'csec-NEW', basicNew, 'tok-SECRET']),
+    );
+    expect(stdout).toContain(`Creating Domo API client "${NAME}" with scope "data user".`);
+    expect(stdout).toContain(`Created Domo API client "${NAME}" (cid-new).`);
     expect(stdout.replace(/^::add-mask::.*$/gm, '')).not.toMatch(
       /pw-SECRET|sess-SECRET|csec-NEW|tok-SECRET/,
     );
+  });
+
+  test('developer token: created on the instance, no sign-on; the numeric id is kept', async () => {
+    setInputs({
+      mode: 'provision',
+      'api-url': API,
+      instance: INSTANCE,
+      'developer-token': 'dev-SECRET',
+      'client-name': 'my ci client',
+      'delete-client': 'false',
+    });
+    nock(INSTANCE, {
+      reqheaders: { 'x-domo-developer-token': 'dev-SECRET' },
+      badheaders: ['x-domo-authentication'],
+    })
+      .post('/api/identity/v1/developer-tokens', {
+        name: 'my ci client',
+        description:
+          'Created by domo-auth for https://github.com/octo-org/octo-repo/actions/runs/4242; kept after the job ends (delete-client: false).',
+        scopes: ['data'],
+      })
+      .reply(201, { id: 321, clientId: 'cid-new', clientSecret: 'csec-NEW' });
+    nock(API).get('/oauth/token').query(true).reply(200, tokenAnswer);
+    await run(deps);
+    expect(errors()).toEqual([]);
+    expect(stdout).toContain('::add-mask::dev-SECRET');
+    expect(stdout).toContain(
+      'Creating Domo API client "my ci client" with scope "data" (developer token).',
+    );
+    expect(stdout).toContain('Created Domo API client "my ci client" (cid-new, id 321).');
+    expect(stdout).not.toContain('Signed on');
+    // delete-client false: the credential is not kept for a post step that will not use it.
+    expect(state()).toMatchObject({
+      'list-id': '321',
+      'auth-kind': 'developer-token',
+      credential: '',
+      'delete-client': 'false',
+    });
+    expect(outputs()['client-id']).toBe('cid-new');
+  });
+
+  test.each<[string, Record<string, string>, number, RegExp]>([
+    [
+      'an expired developer token',
+      { 'developer-token': 'dev-SECRET' },
+      401,
+      /Domo refused the developer token: it has expired or been revoked/,
+    ],
+    [
+      'a developer token without the grant',
+      { 'developer-token': 'dev-SECRET' },
+      403,
+      /The developer token's owner may not create API clients/,
+    ],
+    [
+      'a taken client-name',
+      { 'developer-token': 'dev-SECRET', 'client-name': 'taken' },
+      400,
+      /A Domo API client named "taken" probably exists already: Domo refuses a second client of the same name\. Set another `client-name`, or leave it empty/,
+    ],
+  ])('%s: one actionable error, no retry, nothing to revoke', async (_, inputs, status, hint) => {
+    setInputs({ mode: 'provision', 'api-url': API, instance: INSTANCE, ...inputs });
+    const scope = nock(INSTANCE)
+      .post('/api/identity/v1/developer-tokens')
+      .reply(status, { status, message: 'no' });
+    await run(deps);
+    scope.done();
+    expect(errors()).toHaveLength(1);
+    expect(errors()[0]?.message).toMatch(
+      /^Domo client creation \(POST \/api\/identity\/v1\/developer-tokens\) failed: HTTP \d+ \(no\)\. /,
+    );
+    expect(errors()[0]?.message).toMatch(hint);
+    expect(errors()[0]?.message).not.toContain('dev-SECRET');
+    expect(file('state')).toBe('');
   });
 
   test.each([
@@ -343,32 +433,46 @@ describe('provision mode', () => {
     nock(API)
       .post('/clients')
       .optionally()
-      .reply(() => (count++, [200, created]));
+      .reply(() => (count++, [201, created]));
     nock(API).get('/oauth/token').query(true).optionally().reply(200, tokenAnswer);
     await run(deps);
     expect(count).toBe(posts);
     expect(errors()).toHaveLength(named ? 1 : 0);
     if (named) {
       expect(errors()[0]?.message).toContain(
-        'Domo may have created the client "github-actions octo-org/octo-repo run 4242" anyway; it was not retried',
+        `Domo may have created the client "${NAME}" anyway; it was not retried`,
       );
       expect(file('state')).toBe('');
     }
   });
+
+  test('a failed token call after creation still leaves the post step what it needs', async () => {
+    setInputs({ ...provisionInputs, username: '', password: '', 'session-token': 'sess-1' });
+    nock(API).post('/clients').reply(201, created);
+    nock(API).get('/oauth/token').query(true).reply(401, { error_description: 'Bad credentials' });
+    await run(deps);
+    expect(errors()).toHaveLength(1);
+    expect(state()).toMatchObject({ 'client-id': 'cid-new', credential: 'sess-1' });
+  });
 });
 
 describe('post step (cleanup)', () => {
+  const LIST = '/api/identity/v1/developer-tokens';
   const state = {
-    'client-id': 'cid-new',
+    'client-id': 'cid-new-0000-1111',
     'client-name': 'ci bot',
-    'session-token': 'sess-SECRET',
-    'api-url': API,
+    'list-id': '',
+    'auth-kind': 'session',
+    credential: 'sess-SECRET',
     'instance-url': INSTANCE,
-    'customer-domain': 'acme.domo.test',
     'delete-client': 'true',
     retries: '1',
     'timeout-ms': '2000',
+    secrets: JSON.stringify(['csec-NEW', 'sess-SECRET']),
   };
+  const LABEL = '"ci bot" (cid-new-0000-1111)';
+  const warnings = () => commands().filter((c: { name: string }) => c.name === 'warning');
+  const session = { reqheaders: { 'x-domo-authentication': 'sess-SECRET' } };
 
   test('nothing to do without state', async () => {
     setInputs({}, {});
@@ -376,74 +480,175 @@ describe('post step (cleanup)', () => {
     expect(commands().map((c: { name: string }) => c.name)).toEqual(['debug']);
   });
 
-  test('DELETE /clients/{id} with the session', async () => {
+  test.each<[string, unknown]>([
+    [
+      'a bare list, full client id',
+      [
+        { id: 30, clientId: 'other' },
+        { id: 31, clientId: 'cid-new-0000-1111' },
+      ],
+    ],
+    [
+      'entries, client id shortened',
+      { entries: [{ id: 31, clientId: 'cid-new-…', name: 'ci bot' }] },
+    ],
+  ])('session: %s → found, deleted by numeric id, confirmed gone', async (_, listed) => {
     setInputs({}, state);
-    const scope = nock(API, { reqheaders: { 'x-domo-authentication': 'sess-SECRET' } })
-      .delete('/clients/cid-new')
-      .reply(204);
+    const list = nock(INSTANCE, session)
+      .get(LIST)
+      .reply(200, listed as nock.Body);
+    const revoke = nock(INSTANCE, session).delete(`${LIST}/31`).reply(204);
+    const confirm = nock(INSTANCE, session)
+      .get(LIST)
+      .reply(200, [{ id: 30, clientId: 'other' }]);
     await cleanup(deps);
-    scope.done();
+    list.done();
+    revoke.done();
+    confirm.done();
     expect(stdout).toContain('::add-mask::sess-SECRET');
-    expect(stdout).toContain('Revoked Domo API client "ci bot" (cid-new).');
+    expect(stdout).toContain('::add-mask::csec-NEW');
+    expect(stdout).toContain(
+      `Revoked Domo API client ${LABEL}: ${INSTANCE} no longer lists it (id 31).`,
+    );
+    expect(warnings()).toEqual([]);
     expect(process.exitCode).toBeUndefined();
   });
 
-  test('falls back to the developer-tokens API on 405', async () => {
-    setInputs({}, state);
-    nock(API).delete('/clients/cid-new').reply(405);
-    nock(INSTANCE)
-      .get('/api/identity/v1/developer-tokens')
-      .reply(200, { entries: [{ id: 31, clientId: 'cid-new' }] });
-    const revoke = nock(INSTANCE).delete('/api/identity/v1/developer-tokens/31').reply(204);
+  test('developer token: deleted by the id from creation, with X-DOMO-Developer-Token, then confirmed', async () => {
+    setInputs(
+      {},
+      { ...state, 'list-id': '77', 'auth-kind': 'developer-token', credential: 'dev-SECRET' },
+    );
+    const dev = {
+      reqheaders: { 'x-domo-developer-token': 'dev-SECRET' },
+      badheaders: ['x-domo-authentication'],
+    };
+    const revoke = nock(INSTANCE, dev).delete(`${LIST}/77`).reply(204);
+    const confirm = nock(INSTANCE, dev).get(LIST).reply(200, []);
     await cleanup(deps);
     revoke.done();
-    expect(stdout).toContain('Revoked Domo API client "ci bot" (cid-new) (developer token 31).');
+    confirm.done();
+    expect(stdout).toContain('::add-mask::dev-SECRET');
+    expect(stdout).toContain(
+      `Revoked Domo API client ${LABEL}: ${INSTANCE} no longer lists it (id 77).`,
+    );
+  });
+
+  test('not listed before the DELETE: already gone, and no DELETE is sent', async () => {
+    setInputs({}, state);
+    nock(INSTANCE)
+      .get(LIST)
+      .reply(200, [{ id: 5, clientId: 'someone-else', name: 'ci bot' }]);
+    await cleanup(deps);
+    expect(stdout).toContain(
+      `Domo API client ${LABEL} is already gone: ${INSTANCE} no longer lists it.`,
+    );
+    expect(warnings()).toEqual([]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  test('a DELETE answered 400 for the creation id, and not listed: already gone', async () => {
+    setInputs(
+      {},
+      { ...state, 'list-id': '77', 'auth-kind': 'developer-token', credential: 'dev-SECRET' },
+    );
+    nock(INSTANCE).delete(`${LIST}/77`).reply(400, { message: 'no such token' });
+    nock(INSTANCE).get(LIST).reply(200, []);
+    await cleanup(deps);
+    expect(stdout).toContain(
+      `Domo API client ${LABEL} is already gone: ${INSTANCE} no longer lists it (id 77).`,
+    );
+    expect(warnings()).toEqual([]);
+  });
+
+  test('a DELETE retried after a lost answer that then finds nothing counts as revoked', async () => {
+    setInputs(
+      {},
+      { ...state, 'list-id': '77', 'auth-kind': 'developer-token', credential: 'dev-SECRET' },
+    );
+    nock(INSTANCE).delete(`${LIST}/77`).reply(502, {});
+    nock(INSTANCE).delete(`${LIST}/77`).reply(400, {});
+    nock(INSTANCE).get(LIST).reply(200, []);
+    await cleanup(deps);
+    expect(stdout).toContain(
+      `Revoked Domo API client ${LABEL}: ${INSTANCE} no longer lists it (id 77).`,
+    );
+  });
+
+  test('still listed after the DELETE: a warning that says so, never a failure', async () => {
+    setInputs({}, state);
+    nock(INSTANCE)
+      .get(LIST)
+      .reply(200, [{ id: 31, clientId: 'cid-new-0000-1111' }]);
+    nock(INSTANCE).delete(`${LIST}/31`).reply(204);
+    nock(INSTANCE)
+      .get(LIST)
+      .reply(200, [{ id: 31, clientId: 'cid-new-0000-1111' }]);
+    await cleanup(deps);
+    expect(warnings().map((w: { message: string }) => w.message)).toEqual([
+      `Domo API client ${LABEL} is still listed (id 31) after it was revoked. Revoke it by hand in ${INSTANCE}: Admin > Security > Access tokens (API clients), or Domo's developer portal (My Account > Clients).`,
+    ]);
+    expect(process.exitCode).toBeUndefined();
   });
 
   test.each([
     [
-      'not listed',
-      () => {
-        nock(API).delete('/clients/cid-new').reply(404);
-        nock(INSTANCE).get('/api/identity/v1/developer-tokens').reply(200, []);
-      },
-      /lists no developer token for it/,
-    ],
-    [
       'session expired',
-      () => {
-        nock(API).delete('/clients/cid-new').reply(401, { message: 'expired' });
-      },
-      /HTTP 401 \(expired\)/,
+      () => nock(INSTANCE).get(LIST).reply(401, { message: 'expired' }),
+      /Domo API client list \(GET \/api\/identity\/v1\/developer-tokens\) failed: HTTP 401 \(expired\)/,
     ],
     [
       'Domo down',
-      () => {
-        nock(API).delete('/clients/cid-new').times(2).reply(503, {});
-      },
+      () => nock(INSTANCE).get(LIST).times(2).reply(503, {}),
       /after 2 attempts: HTTP 503/,
+    ],
+    [
+      'the DELETE refused',
+      () => {
+        nock(INSTANCE)
+          .get(LIST)
+          .reply(200, [{ id: 31, clientId: 'cid-new-0000-1111' }]);
+        nock(INSTANCE).delete(`${LIST}/31`).reply(403, { message: 'not yours' });
+      },
+      /Domo API client revocation \(DELETE \/api\/identity\/v1\/developer-tokens\/\{id\}\) failed: HTTP 403 \(not yours\)/,
+    ],
+    [
+      'Domo echoing the client secret',
+      () => nock(INSTANCE).get(LIST).reply(401, { message: 'bad: csec-NEW' }),
+      /HTTP 401 \(bad: \*\*\*\)/,
     ],
   ])('%s: a warning naming the client, never a failure', async (_, arrange, message) => {
     setInputs({}, state);
     arrange();
     await cleanup(deps);
-    const warnings = commands().filter((c: { name: string }) => c.name === 'warning');
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]?.message).toMatch(
-      /^Could not revoke Domo API client "ci bot" \(cid-new\): /,
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]?.message).toMatch(
+      /^Could not revoke Domo API client "ci bot" \(cid-new-0000-1111\): /,
     );
-    expect(warnings[0]?.message).toMatch(message);
-    expect(warnings[0]?.message).toMatch(/Revoke it by hand/);
+    expect(warnings()[0]?.message).toMatch(message);
+    expect(warnings()[0]?.message).toMatch(/Revoke it by hand in https:\/\/acme\.domo\.test: /);
     expect(errors()).toHaveLength(0);
     expect(process.exitCode).toBeUndefined();
-    expect(stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain('sess-SECRET');
+    expect(stdout.replace(/^::add-mask::.*$/gm, '')).not.toMatch(/sess-SECRET|csec-NEW/);
   });
 
-  test('delete-client false leaves the client, says so, and kept no session', async () => {
-    setInputs({}, { ...state, 'delete-client': 'false', 'session-token': '' });
+  test('no DELETE /clients/{id} on api.domo.com, ever', async () => {
+    setInputs({}, state);
+    const never = nock(API).delete(/.*/).reply(204);
+    nock(INSTANCE)
+      .get(LIST)
+      .reply(200, [{ id: 31, clientId: 'cid-new-0000-1111' }]);
+    nock(INSTANCE).delete(`${LIST}/31`).reply(204);
+    nock(INSTANCE).get(LIST).reply(200, []);
+    await cleanup(deps);
+    expect(never.isDone()).toBe(false);
+  });
+
+  test('delete-client false leaves the client, says so, and kept no credential', async () => {
+    setInputs({}, { ...state, 'delete-client': 'false', credential: '' });
     await cleanup(deps);
     expect(stdout).toContain(
-      'Leaving Domo API client "ci bot" (cid-new) in place, as delete-client is false.',
+      'Leaving Domo API client "ci bot" (cid-new-0000-1111) in place, as delete-client is false.',
     );
   });
 });

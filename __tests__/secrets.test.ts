@@ -1,48 +1,164 @@
-/** Redaction of known secrets from outside text, before it is cleaned or cut. */
-import { afterEach, expect, test } from '@jest/globals';
-import { forget, redact, remember, scrub } from '../src/secrets.js';
-import { clean } from '../src/text.js';
+/** Redaction of known secrets, in every form, from outside text, before it is cleaned or cut. */
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { secretForms as runnerForms } from '../dev/runner.mjs';
+import {
+  base64Runs,
+  forget,
+  jsonEscaped,
+  knownSecrets,
+  MIN_FRAGMENT_LENGTH,
+  redact,
+  remember,
+  scrub,
+  secretForms,
+  uriEscaped,
+  xmlEscaped,
+} from '../src/secrets.js';
 
 afterEach(() => forget());
 
-test.each([
-  ['as is', ['s3cr3t'], 'bad s3cr3t here', 'bad *** here'],
-  ['longest first', ['abc', 'abcdef'], 'x abcdef y abc', 'x *** y ***'],
-  ['in the form clean() gives it', ['a\tb::c'], 'got a b: :c', 'got ***'],
-  ['every occurrence', ['k'], 'kkk', '*********'],
-  ['nothing known', [], 'plain text', 'plain text'],
-])('redact: %s', (_, secrets, text, expected) => {
-  for (const s of secrets) remember(s);
-  expect(redact(text)).toBe(expected);
+describe('the forms of a secret', () => {
+  test.each<[string, string, string, string]>([
+    // value, JSON-escaped, Uri.EscapeDataString, XML-escaped
+    ['plain-Value_1.~', 'plain-Value_1.~', 'plain-Value_1.~', 'plain-Value_1.~'],
+    ['a"b\\c', 'a\\"b\\\\c', 'a%22b%5Cc', 'a&quot;b\\c'],
+    ["it's (*)!", "it's (*)!", 'it%27s%20%28%2A%29%21', 'it&apos;s (*)!'],
+    ['<a&b>', '<a&b>', '%3Ca%26b%3E', '&lt;a&amp;b&gt;'],
+    ['l1\nl2\tx', 'l1\\nl2\\tx', 'l1%0Al2%09x', 'l1\nl2\tx'],
+    ['é😀', 'é😀', '%C3%A9%F0%9F%98%80', 'é😀'],
+    ['p@ss/w?rd#=+', 'p@ss/w?rd#=+', 'p%40ss%2Fw%3Frd%23%3D%2B', 'p@ss/w?rd#=+'],
+  ])('%j: JSON %j, percent %j, XML %j', (value, json, uri, xml) => {
+    expect(jsonEscaped(value)).toBe(json);
+    expect(uriEscaped(value)).toBe(uri);
+    expect(xmlEscaped(value)).toBe(xml);
+  });
+
+  test('base64 runs: the characters that the value alone decides, in each byte alignment', () => {
+    // "abcdef" is YWJjZGVm; after one byte AGFiY2RlZg==, after two AABhYmNkZWY=.
+    expect(base64Runs('abcdef')).toEqual(['YWJjZGVm', 'FiY2RlZ', 'hYmNkZW']);
+    for (const prefix of ['', 'x', 'xy', 'user:', 'Basic x:']) {
+      for (const suffix of ['', 'z', 'zz', ':more']) {
+        const encoded = Buffer.from(`${prefix}abcdef${suffix}`).toString('base64');
+        expect(base64Runs('abcdef').some((run) => encoded.includes(run))).toBe(true);
+      }
+    }
+  });
+
+  test('base64 runs of a short value are short or empty; URL-safe ones are included', () => {
+    expect(base64Runs('a')).toEqual(['Y', '', 'h']);
+    expect(base64Runs('\u00ff\u00fe\u00fd\u00fc')).toEqual([
+      'w7/DvsO9w7',
+      'w7_DvsO9w7',
+      'O/w77DvcO8',
+      'O_w77DvcO8',
+      'Dv8O+w73Dv',
+      'Dv8O-w73Dv',
+    ]);
+  });
+
+  test(`fragments shorter than ${MIN_FRAGMENT_LENGTH} characters are not forms; the value always is`, () => {
+    expect(secretForms('a')).toEqual(['a']);
+    expect(secretForms('abc')).toEqual(['abc']);
+    expect(secretForms('"x"')).toEqual(['"x"', '\\"x\\"', '%22x%22', '&quot;x&quot;']);
+    expect(secretForms('"long-value"')).toContain('long-value');
+    expect(secretForms('')).toEqual([]);
+  });
+
+  test('every form the action redacts is one the runner emulator looks for', () => {
+    for (const secret of ['sim-client-secret', 'p@ss w/rd"&<é', "'quoted value'", 'a\nb\r\nc']) {
+      const emulator = runnerForms(secret);
+      for (const form of secretForms(secret)) expect(emulator).toContain(form);
+    }
+  });
 });
 
-test('remember says whether the secret was new', () => {
+describe('redact', () => {
+  test.each([
+    ['as is', ['s3cr3t'], 'bad s3cr3t here', 'bad *** here'],
+    ['longest first', ['abc', 'abcdef'], 'x abcdef y abc', 'x *** y ***'],
+    ['in the form clean() gives it', ['a\tb::c'], 'got a b: :c', 'got ***'],
+    ['every occurrence', ['k'], 'kkk', '*********'],
+    ['a one-character secret, raw only', ['Y'], 'Y YQ== %59', '*** ***Q== ***'],
+    ['nothing known', [], 'plain text', 'plain text'],
+  ])('%s', (_, secrets, text, expected) => {
+    for (const s of secrets) remember(s);
+    expect(redact(text)).toBe(expected);
+  });
+
+  const SECRET = 'p@ss w/rd"&<é*~';
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  test.each<[string, string]>([
+    ['raw', SECRET],
+    ['JSON-escaped', JSON.stringify(SECRET)],
+    ['Uri.EscapeDataString', uriEscaped(SECRET)],
+    ['encodeURIComponent', encodeURIComponent(SECRET)],
+    ['form-encoded (space as +)', new URLSearchParams({ s: SECRET }).toString()],
+    ['percent-encoded, lower-case hex', uriEscaped(SECRET).replace(/%../g, (h) => h.toLowerCase())],
+    ['percent-encoded in part', 'p%40ss%20w/rd%22&<%C3%A9*~'],
+    ['XML-escaped', xmlEscaped(SECRET)],
+    ['HTML numeric references', [...SECRET].map((c) => `&#${c.codePointAt(0)};`).join('')],
+    [
+      'HTML hex references',
+      [...SECRET].map((c) => `&#x${c.codePointAt(0)!.toString(16)};`).join(''),
+    ],
+    [
+      'JSON \\u escapes',
+      [...SECRET].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+    ],
+    ['base64', b64(SECRET)],
+    ['base64 after one byte', b64(`:${SECRET}`)],
+    ['base64 after two bytes (Basic user:secret)', b64(`u:${SECRET}`)],
+    ['base64 in the middle of more', b64(`user:${SECRET}:and more`)],
+    ['base64url', b64(`xy${SECRET}`).replace(/\+/g, '-').replace(/\//g, '_')],
+  ])('removes the secret %s', (_, form) => {
+    remember(SECRET);
+    const out = redact(`before ${form} after`);
+    expect(out).toContain('***');
+    expect(out.startsWith('before ')).toBe(true);
+    for (const f of runnerForms(SECRET)) expect(out).not.toContain(f);
+  });
+
+  test('removes a secret given in quotes when it shows without them', () => {
+    remember('"quoted-secret"');
+    expect(redact('got quoted-secret and "quoted-secret"')).toBe('got *** and ***');
+  });
+
+  test('leaves text that only resembles a secret', () => {
+    remember('p@ss w/rd');
+    const text = 'p@ss w/rx, p%40ss, cEBzcyB3L3J4, p&#64;ss w';
+    expect(redact(text)).toBe(text);
+  });
+
+  test('a short secret leaves base64 text alone: its runs would be ordinary letters', () => {
+    remember('abc');
+    expect(redact('YWJj is the base64 of abc')).toBe('YWJj is the base64 of ***');
+  });
+
+  test('stays fast on a megabyte of near-misses', () => {
+    remember('secret-value-0123456789');
+    const text = 'secret-value-012345678 %73%65 \\u0073 &#115; '.repeat(25_000);
+    const started = performance.now();
+    expect(redact(text)).toBe(text);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+test('remember says whether the secret was new; knownSecrets lists them as given', () => {
   expect(remember('one')).toBe(true);
   expect(remember('one')).toBe(false);
   expect(remember('')).toBe(false);
+  expect(remember(' two\n')).toBe(true);
+  expect(knownSecrets()).toEqual(['one', ' two\n']);
 });
 
 test.each([
   ['a secret cut in half by the length limit', `${'x'.repeat(295)} SECRETVALUE`, 300],
   ['a secret split by a line break', 'before SECRET\nVALUE after', 300],
+  ['a JSON-escaped secret with a line break', 'before SECRET\\nVALUE after', 300],
 ])('scrub removes %s', (_, text, max) => {
   remember('SECRETVALUE');
   remember('SECRET\nVALUE');
   const out = scrub(text, max);
   expect(out).not.toMatch(/SECRET|VALUE/);
   expect(out).not.toMatch(/[\r\n]/);
-});
-
-test.each([
-  ['a:::b', 'a: : :b'],
-  ['line one\n::error::x', 'line one : :error: :x'],
-  ['  spaced \t out  ', 'spaced out'],
-  ['\u0085\u2028x', 'x'],
-])('clean(%j) → %j', (input, expected) => {
-  expect(clean(input)).toBe(expected);
-});
-
-test('clean cuts at max characters, never inside a surrogate pair', () => {
-  expect(clean('abcdef', 3)).toBe('abc…');
-  expect(clean('ab😀cd', 3)).toBe('ab…');
 });

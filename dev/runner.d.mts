@@ -7,10 +7,15 @@ export const action: {
 };
 
 export interface Command {
+  /** In lower case: the runner compares command names case-insensitively. */
   name: string;
   properties: Record<string, string>;
   message: string;
   line: string;
+  /** The older `##[name]data` form, found anywhere in a line. */
+  legacy: boolean;
+  /** Which output it came from (runStep's commands only). */
+  stream?: 'stdout' | 'stderr';
 }
 
 export interface StepResult {
@@ -43,7 +48,15 @@ export interface StepOptions {
 
 export function inputEnv(inputs?: Record<string, string>): Record<string, string>;
 export function parseFileCommands(text: string): Record<string, string>;
-export function parseCommands(stdout: string): Command[];
+export function splitLines(text: string): string[];
+export function parseCommand(line: string): Command | undefined;
+export function parseCommands(output: string): Command[];
 export function runStep(options?: StepOptions): Promise<StepResult>;
 export function runJob(options?: StepOptions): Promise<{ main: StepResult; post: StepResult }>;
-export function findLeaks(step: StepResult, secrets: Array<string | undefined>): string[];
+export const MIN_FRAGMENT_LENGTH: number;
+export function secretForms(secret: string | undefined): string[];
+export function summaryText(summary: string): string;
+export function findLeaks(
+  step: Pick<StepResult, 'stdout' | 'summary'> & { stderr?: string },
+  secrets: Array<string | undefined>,
+): string[];

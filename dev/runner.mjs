@@ -48,24 +48,76 @@ export function parseFileCommands(text) {
   return result;
 }
 
+/** The lines of a step's output as GitHub's runner reads them: a line ends at \n, \r\n or a bare \r. */
+export function splitLines(text) {
+  return text.split(/\r\n|\r|\n/);
+}
+
 const unescapeData = (s) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
 const unescapeProperty = (s) => unescapeData(s.replace(/%3A/g, ':').replace(/%2C/g, ','));
+const unescapeLegacy = (s) =>
+  s
+    .replace(/%3B/g, ';')
+    .replace(/%0D/g, '\r')
+    .replace(/%0A/g, '\n')
+    .replace(/%5D/g, ']')
+    .replace(/%25/g, '%');
 
-/** Workflow commands (`::name k=v,...::message`) in stdout, decoded as the runner decodes them. */
-export function parseCommands(stdout) {
-  const commands = [];
-  for (const line of stdout.split(/\r?\n/)) {
-    const match = /^::([A-Za-z-]+)(?: ([^:]*))?::(.*)$/.exec(line);
-    if (!match) continue;
-    const [, name, props = '', message] = match;
-    const properties = {};
-    for (const pair of props.split(',').filter(Boolean)) {
-      const eq = pair.indexOf('=');
-      if (eq > 0) properties[pair.slice(0, eq)] = unescapeProperty(pair.slice(eq + 1));
-    }
-    commands.push({ name, properties, message: unescapeData(message), line });
+function properties(text, separator, unescape) {
+  const out = {};
+  for (const pair of text.split(separator).filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    if (eq > 0 && eq < pair.length - 1) out[pair.slice(0, eq)] = unescape(pair.slice(eq + 1));
   }
-  return commands;
+  return out;
+}
+
+/**
+ * The workflow command in one line, as the runner reads it, or undefined. `::name k=v,...::data`
+ * after leading white space; failing that, the older `##[name k=v;...]data` anywhere in the
+ * line (`legacy: true`). Names are compared case-insensitively, so `name` is in lower case;
+ * unlike the runner, names it does not know are reported too: a forged one is forged all the same.
+ */
+export function parseCommand(line) {
+  const trimmed = line.replace(/^\s+/, '');
+  if (trimmed.startsWith('::')) {
+    const end = trimmed.indexOf('::', 2);
+    const info = end < 0 ? '' : trimmed.slice(2, end);
+    const space = info.indexOf(' ');
+    const name = space < 0 ? info : info.slice(0, space);
+    if (name) {
+      return {
+        name: name.toLowerCase(),
+        properties:
+          space < 0 ? {} : properties(info.slice(space + 1).trim(), ',', unescapeProperty),
+        message: unescapeData(trimmed.slice(end + 2)),
+        line,
+        legacy: false,
+      };
+    }
+  }
+  const at = line.indexOf('##[');
+  const close = at < 0 ? -1 : line.indexOf(']', at);
+  if (close < 0) return undefined;
+  const info = line.slice(at + 3, close);
+  const space = info.indexOf(' ');
+  const name = space < 0 ? info : info.slice(0, space);
+  if (!name) return undefined;
+  return {
+    name: name.toLowerCase(),
+    properties: space < 0 ? {} : properties(info.slice(space + 1), ';', unescapeLegacy),
+    message: unescapeLegacy(line.slice(close + 1)),
+    line,
+    legacy: true,
+  };
+}
+
+/** Every workflow command in a step's output (stdout or stderr: the runner reads both). */
+export function parseCommands(output) {
+  return splitLines(output).flatMap((line) => {
+    const command = parseCommand(line);
+    return command ? [command] : [];
+  });
 }
 
 /**
@@ -131,7 +183,10 @@ export async function runStep({
   const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
 
   const read = (file) => readFileSync(file, 'utf8');
-  const commands = parseCommands(stdout);
+  const commands = [
+    ...parseCommands(stdout).map((c) => ({ ...c, stream: 'stdout' })),
+    ...parseCommands(stderr).map((c) => ({ ...c, stream: 'stderr' })),
+  ];
   const result = {
     exitCode,
     signal,
@@ -161,27 +216,105 @@ export async function runJob(options = {}) {
 }
 
 /**
- * Where any of `secrets` shows in what a person or another job could read: stdout (other than
- * the secret's own ::add-mask:: line), stderr, the summary, annotations. Empty means no leak.
+ * Derived fragments shorter than this are not looked for: the action does not redact them
+ * (src/secrets.ts), as they would match ordinary words.
+ */
+export const MIN_FRAGMENT_LENGTH = 6;
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** base64 of `value` wherever it sits: per byte alignment, the characters its bytes alone decide. */
+function base64Runs(value) {
+  const bytes = Buffer.from(value, 'utf8');
+  const runs = [];
+  for (const shift of [0, 1, 2]) {
+    const text = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+    const run = text.slice(
+      Math.ceil((shift * 8) / 6),
+      Math.floor(((shift + bytes.length) * 8) / 6),
+    );
+    runs.push(run, run.replaceAll('+', '-').replaceAll('/', '_'));
+  }
+  return runs;
+}
+
+/**
+ * The forms in which a secret can show, as GitHub's runner masks them (and a few more ways of
+ * percent-encoding): the value; JSON-escaped; percent-encoded as Uri.EscapeDataString,
+ * encodeURIComponent and HTML forms do it (upper- and lower-case hex); XML-escaped; without
+ * surrounding quotes; base64 in its three byte alignments; and escaped as a workflow command's
+ * data. Fragments shorter than MIN_FRAGMENT_LENGTH are left out.
+ */
+export function secretForms(secret) {
+  if (typeof secret !== 'string' || secret === '') return [];
+  const value = secret.replace(LONE_SURROGATE, '\ufffd');
+  const escapeData = encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  const whole = [
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+    escapeData,
+    escapeData.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
+    encodeURIComponent(value),
+    new URLSearchParams({ v: value }).toString().slice(2),
+    secret
+      .replaceAll('&', '&amp;')
+      .replaceAll('<', '&lt;')
+      .replaceAll('>', '&gt;')
+      .replaceAll('"', '&quot;')
+      .replaceAll("'", '&apos;'),
+    secret.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A'),
+  ];
+  const quoted = /^(["'])([\s\S]+)\1$/.exec(secret);
+  const fragments = [...base64Runs(value), ...(quoted ? [quoted[2]] : [])];
+  return [...new Set([...whole, ...fragments.filter((f) => f.length >= MIN_FRAGMENT_LENGTH)])];
+}
+
+/** A job summary as a reader sees it: without the bare tags @actions/core writes, entities decoded. */
+export function summaryText(summary) {
+  const named = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  return summary
+    .replace(/<\/?[a-z][a-z0-9]*>/gi, ' ')
+    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, n) => String.fromCodePoint(parseInt(n, 16)))
+    .replace(/&(amp|lt|gt|quot|apos);/g, (_, n) => named[n]);
+}
+
+/**
+ * Where any of `secrets`, in any of its forms (secretForms), shows in what a person or another
+ * job could read: each line of stdout and stderr (a workflow command's decoded message and
+ * properties, as the runner shows them; ::add-mask:: lines, which the runner takes in and never
+ * shows, are skipped), and the job summary's text. Empty means no leak.
  */
 export function findLeaks(step, secrets) {
   const leaks = [];
-  const present = secrets.filter((s) => typeof s === 'string' && s.length > 0);
-  for (const line of step.stdout.split(/\r?\n/)) {
-    if (line.startsWith('::add-mask::')) continue;
-    for (const s of present) if (line.includes(s)) leaks.push(`stdout: ${line.slice(0, 120)}`);
-  }
-  for (const s of present) {
-    if (step.stderr.includes(s)) leaks.push('stderr');
-    if (step.summary.includes(s)) leaks.push('summary');
-    // Escaped forms, in case a secret hides behind workflow-command escaping.
-    const escaped = s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-    if (
-      escaped !== s &&
-      step.stdout.split('\n').some((l) => !l.startsWith('::add-mask::') && l.includes(escaped))
-    ) {
-      leaks.push('stdout (escaped)');
+  const forms = [...new Set(secrets.flatMap((s) => secretForms(s)))];
+  const look = (where, text) => {
+    const found = forms.find((form) => text.includes(form));
+    if (found === undefined) return;
+    const at = text.indexOf(found);
+    const excerpt = text.slice(Math.max(0, at - 60), at + found.length + 60);
+    leaks.push(`${where}: ${JSON.stringify(excerpt)}`);
+  };
+  for (const [stream, output] of [
+    ['stdout', step.stdout],
+    ['stderr', step.stderr ?? ''],
+  ]) {
+    for (const line of splitLines(output)) {
+      const command = parseCommand(line);
+      if (command?.name === 'add-mask') continue;
+      if (!command || command.legacy) {
+        look(stream, line);
+        continue;
+      }
+      look(`${stream} ::${command.name}::`, command.message);
+      for (const value of Object.values(command.properties)) {
+        look(`${stream} ::${command.name}:: property`, value);
+      }
     }
   }
+  look('summary', summaryText(step.summary));
   return leaks;
 }

@@ -5,6 +5,7 @@ export type RouteName =
   | 'signon'
   | 'create-client'
   | 'delete-client'
+  | 'create-dev-token'
   | 'list-dev-tokens'
   | 'delete-dev-token'
   | 'api'
@@ -76,9 +77,17 @@ export interface SimulatorOptions {
   cookies?: Record<string, number>;
   /** Session tokens valid from the start (user 964382593 unless given as an object). */
   sessions?: Array<string | { token: string; userId?: number }>;
+  /** Valid developer tokens (X-DOMO-Developer-Token) → userId. */
+  developerTokens?: Record<string, number>;
+  /** User ids without the "Create API OAuth Clients" grant: creating a client is a 403. */
+  grantless?: number[];
   tokenMethods?: 'both' | 'GET' | 'POST';
-  clientDelete?: 'ok' | 404 | 405;
-  developerTokensWrap?: boolean;
+  /** The answer to DELETE /clients/{id}, which no public code uses: 404 by default. */
+  clientDelete?: 'ok' | 400 | 401 | 403 | 404 | 405;
+  /** The instance's API-client list: a bare array (default, as since 2025) or `{ entries }`. */
+  listShape?: 'array' | 'entries';
+  /** Client ids in that list: in full (default) or shortened, as the admin pages show them. */
+  listClientIds?: 'full' | 'shortened';
   rateLimit?: { perSecond?: number; retryAfter?: string | number } | null;
   tokenTtl?: number;
   tokenFormat?: 'jwt' | 'opaque';
@@ -110,6 +119,8 @@ export interface CreatedClient {
   description: string;
   /** ISO-8601 time of creation. */
   created: string;
+  /** The route that created it. */
+  via: 'session' | 'developer-token';
 }
 
 export interface SimulatorStats {
@@ -130,6 +141,9 @@ export interface Simulator {
 }
 
 export declare function startSimulator(options?: SimulatorOptions): Promise<Simulator>;
+
+/** The start-up text: URL, endpoints and accepted credentials. */
+export declare function banner(url: string): string;
 
 /** Parses the CLI's `route:kind[:arg][:times]`. */
 export declare function parseFaultArg(text: string): { route: string; spec: FaultSpec };

@@ -1,9 +1,11 @@
 /**
  * A local stand-in for the Domo endpoints the action talks to (token, sign-on, client
- * creation and revocation), with faults that can be switched on per route. One server plays
- * both api.domo.com and the instance host. What is documented and what is guessed is in
- * /work/shared/domo-api.md; where Domo is silent this answers the way Spring Security
- * OAuth2 (Domo's gateway) would.
+ * creation, the instance's list of API clients and their revocation), with faults that can be
+ * switched on per route. One server plays both api.domo.com and the instance host. It answers
+ * as Domo's documents and the public code that manages real instances show: the token call as
+ * documented; the instance API (`/api/identity/v1/developer-tokens`, undocumented) as the
+ * community libraries that use it describe it. Where Domo is silent it answers the way Spring
+ * Security OAuth2 (Domo's gateway) would. docs/provision-mode.md says which is which.
  *
  * Node built-ins only: CI starts it before `npm ci`, and the benchmark must not pay for
  * dependencies on the server side. Types for TypeScript callers: simulator.d.mts.
@@ -17,13 +19,14 @@ import { parseArgs } from 'node:util';
 
 const words = (text) => Object.freeze(text.split(' '));
 export const ROUTES = words(
-  'token signon create-client delete-client list-dev-tokens delete-dev-token api unknown',
+  'token signon create-client delete-client create-dev-token list-dev-tokens delete-dev-token api unknown',
 );
 export const FAULT_KINDS = words(
   'status retry-after html malformed body huge hang slow trickle reset redirect act-then-fail',
 );
 const ALL_SCOPES = words('data user audit dashboard account buzz workflow');
 const CI_USER = 964382593;
+const GRANTLESS_USER = 1002;
 const JSON_TYPE = 'application/json;charset=UTF-8';
 const MAX_BODY = 1024 * 1024;
 const NEEDS_LOGIN = 'Full authentication is required to access this resource';
@@ -34,9 +37,10 @@ const ROUTE_TABLE = [
   ['signon', 'POST', /^\/api\/content\/v2\/authentication\/?$/],
   ['create-client', 'POST', /^\/clients\/?$/],
   ['delete-client', 'DELETE', /^\/clients\/([^/]+)$/],
+  ['create-dev-token', 'POST', /^\/api\/identity\/v1\/developer-tokens\/?$/],
   ['list-dev-tokens', 'GET', /^\/api\/identity\/v1\/developer-tokens\/?$/],
   ['delete-dev-token', 'DELETE', /^\/api\/identity\/v1\/developer-tokens\/([^/]+)$/],
-  ['api', 'GET', /^\/v1\/users\/?$/],
+  ['api', 'GET', /^\/v1\/(users|datasets)\/?$/],
 ];
 
 const defaultOptions = () => ({
@@ -52,9 +56,14 @@ const defaultOptions = () => ({
   ],
   cookies: { 'sim-dsid-cookie': CI_USER },
   sessions: ['sim-session-token'],
+  developerTokens: { 'sim-developer-token': CI_USER, 'sim-grantless-token': GRANTLESS_USER },
+  // Users without the "Create API OAuth Clients" grant: creating a client is a 403.
+  grantless: [GRANTLESS_USER],
   tokenMethods: 'both',
-  clientDelete: 'ok',
-  developerTokensWrap: true,
+  // Nothing public uses DELETE api.domo.com/clients/{id}; the simulator says it is not there.
+  clientDelete: 404,
+  listShape: 'array',
+  listClientIds: 'full',
   rateLimit: null,
   tokenTtl: 3599,
   tokenFormat: 'jwt',
@@ -63,7 +72,9 @@ const defaultOptions = () => ({
 
 const CHOICES = {
   tokenMethods: ['both', 'GET', 'POST'],
-  clientDelete: ['ok', 404, 405],
+  clientDelete: ['ok', 400, 401, 403, 404, 405],
+  listShape: ['array', 'entries'],
+  listClientIds: ['full', 'shortened'],
   tokenFormat: ['jwt', 'opaque'],
 };
 
@@ -285,6 +296,47 @@ export async function startSimulator(options = {}) {
   }
 
   const sessionUser = (rec) => sessions.get(rec.headers['x-domo-authentication'] ?? '');
+  const developerTokenUser = (rec) => {
+    const token = rec.headers['x-domo-developer-token'] ?? '';
+    return Object.hasOwn(opts.developerTokens, token) ? opts.developerTokens[token] : undefined;
+  };
+  /** The instance API takes a session or a developer token (not an OAuth token). */
+  const instanceUser = (rec) => sessionUser(rec) ?? developerTokenUser(rec);
+  const live = () => sim.clients.filter((c) => !c.deleted);
+  const nameTaken = (name) => live().some((c) => c.name === name);
+  const forbidden = () =>
+    err(403, 'Forbidden: the user lacks the "Create API OAuth Clients" grant');
+
+  /** Checks a creation body; `scopeKey` is `scope` on api.domo.com, `scopes` on the instance. */
+  function creationProblem(b, scopeKey) {
+    const list = b[scopeKey];
+    const badScope = (Array.isArray(list) ? list : []).find((s) => !ALL_SCOPES.includes(s));
+    return [
+      [typeof b.name !== 'string' || !b.name.trim(), 'name must be a non-empty string'],
+      [!Array.isArray(list) || !list.length, `${scopeKey} must be a non-empty array of strings`],
+      [badScope !== undefined, `Invalid scope: ${badScope}`],
+      [!['string', 'undefined'].includes(typeof b.description), 'description must be a string'],
+      // The answer a community library words as "does the client already exist?".
+      [nameTaken(b.name), `A client named "${b.name}" already exists`],
+    ].find(([bad]) => bad)?.[1];
+  }
+
+  function addClient(b, scopes, user, via) {
+    const client = {
+      client_id: randomUUID(),
+      client_secret: randomBytes(32).toString('hex'),
+      name: b.name,
+      scope: [...new Set(scopes)],
+      user,
+      tokenId: nextTokenId++,
+      deleted: false,
+      description: b.description ?? '',
+      created: new Date().toISOString(),
+      via,
+    };
+    sim.clients.push(client);
+    return client;
+  }
   const signonFailure = (reason) => reply(200, { success: false, reason });
 
   function startSession(userId) {
@@ -355,72 +407,83 @@ export async function startSimulator(options = {}) {
       if (user === undefined) return unauthorized();
       const type = rec.headers['content-type'];
       if (!isJson(type)) return err(415, `Content type '${type ?? ''}' not supported`);
-      const b = isObject(rec.json) ? rec.json : {};
-      const badScope = (Array.isArray(b.scope) ? b.scope : []).find((s) => !ALL_SCOPES.includes(s));
-      const problem = [
-        [!rec.headers['x-domo-customerdomain'], 'Missing required header X-DOMO-CustomerDomain'],
-        [!isObject(rec.json), 'Request body must be a JSON object'],
-        [typeof b.name !== 'string' || !b.name.trim(), 'name must be a non-empty string'],
-        [!Array.isArray(b.scope) || !b.scope.length, 'scope must be a non-empty array of strings'],
-        [badScope !== undefined, `Invalid scope: ${badScope}`],
-        [!['string', 'undefined'].includes(typeof b.description), 'description must be a string'],
-      ].find(([bad]) => bad)?.[1];
+      if (!rec.headers['x-domo-customerdomain']) {
+        return err(400, 'Missing required header X-DOMO-CustomerDomain');
+      }
+      if (!isObject(rec.json)) return err(400, 'Request body must be a JSON object');
+      const problem = creationProblem(rec.json, 'scope');
       if (problem) return err(400, problem);
-      const client = {
-        client_id: randomUUID(),
-        client_secret: randomBytes(32).toString('hex'),
-        name: b.name,
-        scope: [...new Set(b.scope)],
-        user,
-        tokenId: nextTokenId++,
-        deleted: false,
-        description: b.description ?? '',
-        created: new Date().toISOString(),
-      };
-      sim.clients.push(client);
-      const { name, scope, client_id, client_secret } = client;
-      const grants = ['client_credentials'];
-      return reply(200, {
+      if (opts.grantless.includes(user)) return forbidden();
+      const client = addClient(rec.json, rec.json.scope, user, 'session');
+      const { name, scope, client_id, client_secret, description } = client;
+      // 201 and no numeric id: the instance's list is the only place that shows one.
+      return reply(201, {
         name,
+        description,
         scope,
         user,
+        role: 'Admin',
         client_id,
         client_secret,
-        authorized_grant_types: grants,
+        authorized_grant_types: ['client_credentials'],
       });
     },
 
     'delete-client'(rec, id) {
       if (sessionUser(rec) === undefined) return unauthorized();
-      if (opts.clientDelete === 404) return err(404, 'Not Found');
       if (opts.clientDelete === 405) {
         return err(405, "Request method 'DELETE' not supported", { Allow: 'GET' });
       }
-      const client = sim.clients.find((c) => c.client_id === id && !c.deleted);
+      if (opts.clientDelete !== 'ok') return err(opts.clientDelete, `No handler for DELETE`);
+      const client = live().find((c) => c.client_id === id);
       if (!client) return err(404, `No client with id ${id}`);
       client.deleted = true;
       return reply(204);
     },
 
+    'create-dev-token'(rec) {
+      // This route takes a developer token only: a session or an OAuth token is refused.
+      const user = developerTokenUser(rec);
+      if (user === undefined) return unauthorized();
+      const type = rec.headers['content-type'];
+      if (!isJson(type)) return err(415, `Content type '${type ?? ''}' not supported`);
+      if (!isObject(rec.json)) return err(400, 'Request body must be a JSON object');
+      if ('userId' in rec.json) return err(400, 'userId may not be set');
+      const problem = creationProblem(rec.json, 'scopes');
+      if (problem) return err(400, problem);
+      if (opts.grantless.includes(user)) return forbidden();
+      const client = addClient(rec.json, rec.json.scopes, user, 'developer-token');
+      return reply(201, {
+        id: client.tokenId,
+        name: client.name,
+        description: client.description,
+        userId: user,
+        scopes: client.scope,
+        clientId: client.client_id,
+        clientSecret: client.client_secret,
+      });
+    },
+
     'list-dev-tokens'(rec) {
-      if (sessionUser(rec) === undefined) return unauthorized();
-      const entries = sim.clients
-        .filter((c) => !c.deleted)
-        .map((c) => ({
-          id: c.tokenId,
-          clientId: c.client_id,
-          name: c.name,
-          userId: c.user,
-          scopes: c.scope,
-          created: c.created,
-        }));
-      return reply(200, opts.developerTokensWrap ? { entries } : entries);
+      if (instanceUser(rec) === undefined) return unauthorized();
+      const shown = (id) => (opts.listClientIds === 'shortened' ? `${id.slice(0, 8)}…` : id);
+      const entries = live().map((c) => ({
+        id: c.tokenId,
+        name: c.name,
+        description: c.description,
+        clientId: shown(c.client_id),
+        userId: c.user,
+        scopes: c.scope,
+        created: c.created,
+      }));
+      return reply(200, opts.listShape === 'entries' ? { entries } : entries);
     },
 
     'delete-dev-token'(rec, id) {
-      if (sessionUser(rec) === undefined) return unauthorized();
-      const client = sim.clients.find((c) => String(c.tokenId) === id && !c.deleted);
-      if (!client) return err(404, `No developer token with id ${id}`);
+      if (instanceUser(rec) === undefined) return unauthorized();
+      const client = live().find((c) => String(c.tokenId) === id);
+      // Domo answers 400 for an id it does not have.
+      if (!client) return err(400, `No API client with id ${id}`);
       client.deleted = true;
       return reply(204);
     },
@@ -614,7 +677,9 @@ const USAGE = `Usage: node dev/simulator.mjs [options]
   --host H                 address to bind (default 127.0.0.1)
   --rate-limit N           at most N token requests a second, then 429 with Retry-After: 1
   --token-methods M        both | GET | POST (default both)
-  --client-delete D        ok | 404 | 405 (default ok)
+  --client-delete D        answer to DELETE /clients/{id}: 404 (default), 400, 401, 403, 405, ok
+  --list-shape S           the API-client list as a bare "array" (default) or under "entries"
+  --list-client-ids I      "full" (default) or "shortened" client ids in that list
   --fault route:kind[:arg][:times]   queue a fault (repeatable), e.g. token:status:503:2
   --log                    one line per request on stderr
   --ready-file PATH        write the URL to PATH once listening`;
@@ -629,6 +694,8 @@ async function main(argv) {
       'rate-limit': string,
       'token-methods': string,
       'client-delete': string,
+      'list-shape': string,
+      'list-client-ids': string,
       fault: { type: 'string', multiple: true },
       log: { type: 'boolean' },
       'ready-file': string,
@@ -648,6 +715,8 @@ async function main(argv) {
     rateLimit: rate ? { perSecond: Number(rate), retryAfter: '1' } : null,
     tokenMethods: values['token-methods'],
     clientDelete: values['client-delete'],
+    listShape: values['list-shape'],
+    listClientIds: values['list-client-ids'],
     log: values.log ?? false,
   });
   try {
@@ -664,7 +733,38 @@ async function main(argv) {
     writeFileSync(`${file}.tmp`, sim.url); // then renamed, so a poller never reads half a URL
     renameSync(`${file}.tmp`, file);
   }
-  console.log(`Domo simulator listening on ${sim.url}`);
+  console.log(banner(sim.url));
+}
+
+/** What a person needs to point the action (or `npm run smoke`) at the simulator. */
+export function banner(url) {
+  const d = defaultOptions();
+  const [client] = d.clients;
+  const [user, locked] = d.users;
+  const [devToken, grantless] = Object.keys(d.developerTokens);
+  return [
+    `Domo simulator listening on ${url} (plays both api-url and instance)`,
+    '',
+    'Endpoints:',
+    ...ROUTE_TABLE.map(([route, method, re]) => {
+      const path = re.source
+        .replace(/\\\//g, '/')
+        .replace(/\(\[\^\/\]\+\)/, '{id}')
+        .replace(/\((\w+)\|(\w+)\)/, '{$1,$2}')
+        .replace(/^\^|\/\?\$$|\$$/g, '');
+      return `  ${(method ?? 'GET|POST').padEnd(8)} ${path}  (${route})`;
+    }),
+    '  GET|POST /__sim/{health,requests,clients,stats,faults,set,reset}  (test controls)',
+    '',
+    'Accepted credentials:',
+    `  client-id / client-secret   ${client.id} / ${client.secret}`,
+    `  username / password         ${user.email} / ${user.password} (${locked.email} is locked)`,
+    `  session-token               ${d.sessions[0]}`,
+    `  session-cookie              ${Object.keys(d.cookies)[0]}`,
+    `  developer-token             ${devToken} (${grantless} lacks the grant to create clients)`,
+    '',
+    `Try: DOMO_API_URL=${url} DOMO_INSTANCE=${url} DOMO_CLIENT_ID=${client.id} DOMO_CLIENT_SECRET=${client.secret} DOMO_DEVELOPER_TOKEN=${devToken} npm run smoke`,
+  ].join('\n');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

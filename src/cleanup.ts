@@ -1,14 +1,15 @@
 /**
  * The post step's story: revoke the client the main step created, so that no credential
- * outlives the job. It never fails the job: anything that goes wrong is a warning naming the
- * client, so that a person can revoke it by hand.
+ * outlives the job, and confirm it with a fresh list. It never fails the job: anything that
+ * goes wrong is a warning naming the client, so that a person can revoke it by hand.
  */
 import { readCleanupState } from './config.js';
-import { deleteClient } from './domo/clients.js';
 import {
-  findByClientId,
-  listDeveloperTokens,
-  revokeDeveloperToken,
+  findListed,
+  listClients,
+  revokeClient,
+  type ClientTarget,
+  type InstanceAuth,
 } from './domo/developerTokens.js';
 import { describe, type DomoError } from './errors.js';
 import { createTransport, withLog, type Transport } from './http.js';
@@ -27,8 +28,8 @@ const defaultDeps: CleanupDeps = {
   transport: (timeoutMs) => createTransport({ timeoutMs }),
 };
 
-const BY_HAND =
-  "Revoke it by hand: Domo's developer portal (My Account > Clients) or the instance's Admin > Security > Access tokens.";
+const byHand = (where: string): string =>
+  `Revoke it by hand in ${where}: Admin > Security > Access tokens (API clients), or Domo's developer portal (My Account > Clients).`;
 
 export async function cleanup(overrides: Partial<CleanupDeps> = {}): Promise<void> {
   const deps = { ...defaultDeps, ...overrides };
@@ -37,14 +38,16 @@ export async function cleanup(overrides: Partial<CleanupDeps> = {}): Promise<voi
     debug('No Domo API client was created in this job; nothing to revoke.');
     return;
   }
-  mask(state.sessionToken);
+  // First of all: this step may quote Domo, and Domo may echo any of the main step's secrets.
+  mask(state.credential, ...state.secrets);
   const label = `"${state.clientName}" (${state.clientId})`;
   if (!state.deleteClient) {
     info(`Leaving Domo API client ${label} in place, as delete-client is false.`);
     return;
   }
+  const where = state.instanceUrl || 'Domo';
   try {
-    if (!state.sessionToken) throw new Error('the Domo session was not kept');
+    if (!state.credential) throw new Error('the credential that created it was not kept');
     const transport = withLog(deps.transport(state.timeoutMs), debug, deps.clock.now);
     const retry = {
       retries: state.retries,
@@ -54,35 +57,40 @@ export async function cleanup(overrides: Partial<CleanupDeps> = {}): Promise<voi
       onRetry: (err: DomoError, waitMs: number, next: number) =>
         info(retryLine(err, waitMs, next, state.retries)),
     };
-    const session = { sessionToken: state.sessionToken, customerDomain: state.customerDomain };
-    const outcome = await withRetry(
-      () => deleteClient(transport, state.apiUrl, session, state.clientId),
-      retry,
-    );
-    if (outcome === 'deleted') {
-      info(`Revoked Domo API client ${label}.`);
-      return;
+    const auth: InstanceAuth = { kind: state.authKind, credential: state.credential };
+    const list = () => withRetry(() => listClients(transport, state.instanceUrl, auth), retry);
+    const target: ClientTarget = {
+      clientId: state.clientId,
+      name: state.clientName,
+      listId: state.listId,
+    };
+
+    let id = state.listId;
+    if (!id) {
+      const entry = findListed(await list(), target);
+      if (!entry) {
+        info(`Domo API client ${label} is already gone: ${where} no longer lists it.`);
+        return;
+      }
+      id = entry.id;
     }
-    debug(
-      'DELETE /clients answered 404 or 405; revoking through the instance developer-tokens API.',
-    );
-    const tokens = await withRetry(
-      () => listDeveloperTokens(transport, state.instanceUrl, state.sessionToken),
-      retry,
-    );
-    const entry = findByClientId(tokens, state.clientId);
-    if (!entry) {
+    // A retried DELETE that finds nothing most likely follows one that worked but whose
+    // answer was lost: that counts as revoked by this step.
+    const outcome = await withRetry(async (attempt) => {
+      const result = await revokeClient(transport, state.instanceUrl, auth, id);
+      return result === 'not-found' && attempt > 1 ? 'deleted' : result;
+    }, retry);
+    const still = findListed(await list(), { ...target, listId: id });
+    if (still) {
       warning(
-        `Could not revoke Domo API client ${label}: DELETE /clients is not available and the instance lists no developer token for it (it may already be gone). ${BY_HAND}`,
+        `Domo API client ${label} is still listed (id ${still.id}) after it was revoked${outcome === 'not-found' ? ' (Domo answered that it has no such id)' : ''}. ${byHand(where)}`,
       );
-      return;
+    } else if (outcome === 'not-found') {
+      info(`Domo API client ${label} is already gone: ${where} no longer lists it (id ${id}).`);
+    } else {
+      info(`Revoked Domo API client ${label}: ${where} no longer lists it (id ${id}).`);
     }
-    await withRetry(
-      () => revokeDeveloperToken(transport, state.instanceUrl, state.sessionToken, entry.id),
-      retry,
-    );
-    info(`Revoked Domo API client ${label} (developer token ${entry.id}).`);
   } catch (err) {
-    warning(`Could not revoke Domo API client ${label}: ${describe(err)} ${BY_HAND}`);
+    warning(`Could not revoke Domo API client ${label}: ${describe(err)} ${byHand(where)}`);
   }
 }

@@ -16,6 +16,7 @@ export const INPUT_NAMES = [
   'username',
   'password',
   'session-cookie',
+  'developer-token',
   'client-name',
   'delete-client',
   'api-url',
@@ -35,6 +36,7 @@ export const SECRET_INPUTS: readonly InputName[] = [
   'password',
   'session-token',
   'session-cookie',
+  'developer-token',
 ];
 
 /** Defaults as in action.yml, for runs that do not fill them in (tests, other runners). */
@@ -57,6 +59,7 @@ const PROVISION_ONLY: readonly InputName[] = [
   'username',
   'password',
   'session-cookie',
+  'developer-token',
   'client-name',
   'delete-client',
 ];
@@ -64,13 +67,16 @@ const PROVISION_ONLY: readonly InputName[] = [
 export type Session =
   | { kind: 'session-token'; token: string }
   | { kind: 'password'; username: string; password: string }
-  | { kind: 'session-cookie'; cookie: string };
+  | { kind: 'session-cookie'; cookie: string }
+  | { kind: 'developer-token'; token: string };
 
 export interface ProvisionConfig {
   instanceUrl: string;
   customerDomain: string;
   session: Session;
   clientName: string;
+  /** Who made the client and where, so that an admin who finds a leftover can trace it. */
+  description: string;
   deleteClient: boolean;
 }
 
@@ -117,8 +123,15 @@ export function secretInputValues(raw: Partial<RawInputs>): string[] {
   return [...new Set(values.filter((value) => value.trim() !== ''))];
 }
 
-/** Validates the inputs into one config; throws InputError naming the first bad input. */
-export function parseConfig(raw: Partial<RawInputs>, env: NodeJS.ProcessEnv): Parsed {
+/**
+ * Validates the inputs into one config; throws InputError naming the first bad input.
+ * `random` (like Math.random) draws the default client name's suffix.
+ */
+export function parseConfig(
+  raw: Partial<RawInputs>,
+  env: NodeJS.ProcessEnv,
+  random: () => number = Math.random,
+): Parsed {
   const value = (name: InputName): string => (raw[name] ?? '').trim() || (DEFAULTS[name] ?? '');
   const given = (name: InputName): boolean => (raw[name] ?? '').trim() !== '';
   const warnings: string[] = [];
@@ -162,7 +175,7 @@ export function parseConfig(raw: Partial<RawInputs>, env: NodeJS.ProcessEnv): Pa
     };
   } else {
     notFor(TOKEN_ONLY, 'token');
-    config.provision = parseProvision(raw, value, given, env);
+    config.provision = parseProvision(raw, value, given, env, random);
   }
   return { config, warnings };
 }
@@ -173,36 +186,44 @@ function required(name: InputName, value: (n: InputName) => string, context: str
   return v;
 }
 
+const SOURCES =
+  '`developer-token`, `session-token`, `username` + `password`, or `session-cookie`';
+
 function parseProvision(
   raw: Partial<RawInputs>,
   value: (n: InputName) => string,
   given: (n: InputName) => boolean,
   env: NodeJS.ProcessEnv,
+  random: () => number,
 ): ProvisionConfig {
   const sources = [
+    given('developer-token') ? '`developer-token`' : '',
     given('session-token') ? '`session-token`' : '',
     given('username') || given('password') ? '`username` + `password`' : '',
     given('session-cookie') ? '`session-cookie`' : '',
   ].filter(Boolean);
   if (sources.length === 0) {
     throw new InputError(
-      'session-token',
-      'is missing: provision mode needs exactly one Domo session source: `session-token`, `username` + `password`, or `session-cookie`.',
+      'developer-token',
+      `is missing: provision mode needs exactly one Domo session source: ${SOURCES}.`,
     );
   }
   if (sources.length > 1) {
     throw new InputError(
       sources[0]!.replace(/`/g, '').split(' ')[0]!,
-      `conflicts with ${sources.slice(1).join(' and ')}: provision mode takes exactly one Domo session source (\`session-token\`, \`username\` + \`password\`, or \`session-cookie\`).`,
+      `conflicts with ${sources.slice(1).join(' and ')}: provision mode takes exactly one Domo session source (${SOURCES}).`,
     );
   }
 
   let session: Session;
-  if (given('session-token')) {
+  if (given('developer-token')) {
+    const token = headerSafe('developer-token', value('developer-token'));
+    session = { kind: 'developer-token', token };
+  } else if (given('session-token')) {
     session = { kind: 'session-token', token: headerSafe('session-token', value('session-token')) };
   } else if (given('session-cookie')) {
     const cookie = value('session-cookie').replace(/^_dsidv1=/, '');
-    session = { kind: 'session-cookie', cookie: headerSafe('session-cookie', cookie) };
+    session = { kind: 'session-cookie', cookie: cookieSafe(cookie) };
   } else {
     if (!given('username')) throw new InputError('username', 'is required with `password`.');
     if (!given('password')) throw new InputError('password', 'is required with `username`.');
@@ -220,20 +241,48 @@ function parseProvision(
   const instance = parseInstance(value('instance'));
   if ('problem' in instance) throw new InputError('instance', `${instance.problem}.`);
 
-  const clientName =
-    value('client-name') ||
-    `github-actions ${env.GITHUB_REPOSITORY || 'local'} run ${env.GITHUB_RUN_ID || 'local'}`;
-  if (/[\u0000-\u001f\u007f]/.test(clientName)) {
+  const clientName = value('client-name') || defaultClientName(env, random);
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(clientName)) {
     throw new InputError('client-name', 'must be a single line of text.');
   }
+  const deleteClient = parseBoolean('delete-client', value('delete-client'));
 
   return {
     instanceUrl: instance.url,
     customerDomain: instance.domain,
     session,
     clientName,
-    deleteClient: parseBoolean('delete-client', value('delete-client')),
+    description: clientDescription(env, deleteClient),
+    deleteClient,
   };
+}
+
+/**
+ * A name no other invocation shares: the run id alone repeats across a matrix's jobs, a
+ * re-run's attempts and two provision steps in one job, and Domo refuses a taken name.
+ */
+export function defaultClientName(env: NodeJS.ProcessEnv, random: () => number): string {
+  const suffix = Math.floor(random() * 0x1000000)
+    .toString(16)
+    .padStart(6, '0')
+    .slice(-6);
+  const repository = env.GITHUB_REPOSITORY || 'local';
+  const run = `${env.GITHUB_RUN_ID || 'local'}.${env.GITHUB_RUN_ATTEMPT || '1'}`;
+  return `github-actions ${repository} run ${run} ${env.GITHUB_JOB || 'job'} ${suffix}`;
+}
+
+/** Where the client came from and whether it outlives the job, for whoever finds it later. */
+export function clientDescription(env: NodeJS.ProcessEnv, deleteClient: boolean): string {
+  const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+  const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+  const where =
+    repository && runId
+      ? `for ${server}/${repository}/actions/runs/${runId}`
+      : 'outside GitHub Actions';
+  const fate = deleteClient
+    ? 'revoked when the job ends'
+    : 'kept after the job ends (delete-client: false)';
+  return `Created by domo-auth ${where}; ${fate}.`;
 }
 
 /** Spaces and/or commas separate scopes; order is kept and duplicates dropped. */
@@ -307,6 +356,17 @@ function parseClientId(id: string): string {
   return id;
 }
 
+/** RFC 6265's cookie-octet: anything else (`;` above all) would smuggle a second cookie. */
+function cookieSafe(text: string): string {
+  if (!/^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/.test(text)) {
+    throw new InputError(
+      'session-cookie',
+      'must be the bare `_dsidv1` cookie value: visible ASCII without `;`, `,`, spaces, quotes or backslashes (RFC 6265).',
+    );
+  }
+  return text;
+}
+
 function headerSafe(name: InputName, text: string): string {
   // Sent in a header: only visible ASCII survives every proxy and Node's header checks.
   if (!/^[\x21-\x7e]+$/.test(text)) {
@@ -322,25 +382,32 @@ function headerSafe(name: InputName, text: string): string {
 export interface CleanupState {
   clientId: string;
   clientName: string;
-  sessionToken: string;
-  apiUrl: string;
+  /** The numeric id the instance lists the client under, when creation told it ('' if not). */
+  listId: string;
+  /** The credential that created the client, and so may revoke it. */
+  authKind: InstanceAuthKind;
+  credential: string;
   instanceUrl: string;
-  customerDomain: string;
   deleteClient: boolean;
   retries: number;
   timeoutMs: number;
+  /** The main step's secrets: the post step redacts them too, whatever its runner masks. */
+  secrets: string[];
 }
+
+export type InstanceAuthKind = 'session' | 'developer-token';
 
 export const STATE_KEYS = {
   clientId: 'client-id',
   clientName: 'client-name',
-  sessionToken: 'session-token',
-  apiUrl: 'api-url',
+  listId: 'list-id',
+  authKind: 'auth-kind',
+  credential: 'credential',
   instanceUrl: 'instance-url',
-  customerDomain: 'customer-domain',
   deleteClient: 'delete-client',
   retries: 'retries',
   timeoutMs: 'timeout-ms',
+  secrets: 'secrets',
 } as const satisfies Record<keyof CleanupState, string>;
 
 /** The post step's input: undefined when the main step created no client. */
@@ -353,12 +420,23 @@ export function readCleanupState(): CleanupState | undefined {
   return {
     clientId,
     clientName: get('clientName'),
-    sessionToken: get('sessionToken'),
-    apiUrl: get('apiUrl'),
+    listId: /^\d+$/.test(get('listId')) ? get('listId') : '',
+    authKind: get('authKind') === 'developer-token' ? 'developer-token' : 'session',
+    credential: get('credential'),
     instanceUrl: get('instanceUrl'),
-    customerDomain: get('customerDomain'),
     deleteClient: get('deleteClient') === 'true',
+    // Bad saved state falls back to the defaults rather than stopping the revocation.
     retries: Number.isInteger(retries) && retries >= 0 && retries <= 20 ? retries : 5,
     timeoutMs: timeoutMs > 0 && timeoutMs <= 600_000 ? timeoutMs : 30_000,
+    secrets: stringList(get('secrets')),
   };
+}
+
+function stringList(json: string): string[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
 }

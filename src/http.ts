@@ -3,10 +3,12 @@
  * no_proxy), with a hard per-attempt time limit, a cap on the answer's size, no redirects,
  * and every way of failing turned into one DomoError that says what happened.
  */
-import { HttpClient } from '@actions/http-client';
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { getProxyUrl, HttpClient } from '@actions/http-client';
+import type { RequestHandler } from '@actions/http-client/lib/interfaces';
+import type { IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
 import { DomoError, type FailureKind } from './errors.js';
 import { scrub } from './secrets.js';
+import { clean } from './text.js';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'DELETE';
@@ -18,7 +20,13 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   headers: IncomingHttpHeaders;
+  /** The answer as text; '' when it is not text (see `notText`). */
   body: string;
+  /**
+   * Set when the answer is not text, and why (`gzip-encoded`, `not UTF-8`, `binary control
+   * bytes`): such an answer is described, never quoted.
+   */
+  notText?: string;
 }
 
 /** Sends one request; rejects with a TransportFailure when no complete answer arrives. */
@@ -62,13 +70,17 @@ export function createTransport(options: TransportOptions): Transport {
         client.dispose();
       }, options.timeoutMs);
     });
+    if (!getProxyUrl(request.url)) client.handlers.push(bareIpv6Host);
     const exchange = (async (): Promise<HttpResponse> => {
       const response = await client.request(request.method, request.url, request.body ?? null, {
         accept: 'application/json',
+        // Domo's answers are small; a compressed one would be quoted as garbage in an error.
+        'accept-encoding': 'identity',
         ...request.headers,
       });
-      const body = await readBody(response.message, maxBodyBytes);
-      return { status: response.message.statusCode ?? 0, headers: response.message.headers, body };
+      const { statusCode, headers } = response.message;
+      const bytes = await readBody(response.message, maxBodyBytes);
+      return { status: statusCode ?? 0, headers, ...asText(bytes, headers) };
     })();
     try {
       return await Promise.race([exchange, deadline]);
@@ -78,6 +90,54 @@ export function createTransport(options: TransportOptions): Transport {
       clearTimeout(timer);
     }
   };
+}
+
+/**
+ * @actions/http-client hands Node the URL's `hostname`, which keeps an IPv6 literal's brackets:
+ * Node then looks up "[::1]" as a host name and fails with ENOTFOUND. Without a proxy in
+ * between (a proxy's CONNECT needs the brackets), the socket gets the bare address; Node still
+ * writes the Host header with brackets.
+ */
+export const bareIpv6Host: RequestHandler = {
+  prepareRequest(options: RequestOptions): void {
+    const host = options.host;
+    if (typeof host === 'string' && /^\[[0-9a-f:.]+\]$/i.test(host)) options.host = host.slice(1, -1);
+  },
+  canHandleAuthentication: () => false,
+  handleAuthentication: () => Promise.reject(new Error('domo-auth does not answer challenges')),
+};
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body as text, or why it is not: a content-encoding other than identity (sent although
+ * the request asked for none), bytes that are not UTF-8, or control bytes that no JSON or HTML
+ * answer holds.
+ */
+export function asText(
+  bytes: Buffer,
+  headers: IncomingHttpHeaders,
+): Pick<HttpResponse, 'body' | 'notText'> {
+  const encoding = String(headers['content-encoding'] ?? '').trim();
+  if (encoding && encoding.toLowerCase() !== 'identity') {
+    return { body: '', notText: `${clean(encoding, 40)}-encoded` };
+  }
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    return { body: '', notText: 'not UTF-8' };
+  }
+  if (/[\u0000-\u0008\u000b\u000e-\u001f\u007f]/.test(text)) {
+    return { body: '', notText: 'binary control bytes' };
+  }
+  return { body: text };
+}
+
+/** What an answer's body says, for an error: a description when it is not text. */
+function said(response: HttpResponse): string | undefined {
+  if (response.notText !== undefined) return `an answer that is not text: ${response.notText}`;
+  return domoMessage(response.body);
 }
 
 /**
@@ -104,7 +164,7 @@ export function withLog(
   };
 }
 
-function readBody(message: IncomingMessage, limit: number): Promise<string> {
+function readBody(message: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -117,7 +177,7 @@ function readBody(message: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    message.on('end', () => resolve(Buffer.concat(chunks)));
     message.on('error', (err) => reject(err));
     message.on('aborted', () =>
       reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })),
@@ -231,7 +291,7 @@ export async function send(
     if (location) {
       try {
         const target = new URL(location, request.url);
-        where = `to ${target.origin}${target.pathname}`;
+        where = `to ${clean(`${target.origin}${target.pathname}`, 200)}`;
       } catch {
         where = 'to an unreadable location';
       }
@@ -248,7 +308,7 @@ export async function send(
       call,
       kind: 'http',
       status,
-      domoMessage: domoMessage(response.body),
+      domoMessage: said(response),
       retryAfter: header(response.headers, 'retry-after'),
     });
   }
@@ -257,15 +317,22 @@ export async function send(
 
 /** The JSON object in a 2xx answer, or a DomoError saying what came instead. */
 export function jsonObject(call: string, response: HttpResponse): Record<string, unknown> {
+  if (response.notText !== undefined) {
+    throw new DomoError({
+      call,
+      kind: 'response',
+      detail: `HTTP ${response.status} with an answer that is not text (${response.notText})`,
+    });
+  }
   let json: unknown;
   try {
     json = JSON.parse(response.body);
   } catch {
-    const said = domoMessage(response.body);
+    const words = domoMessage(response.body);
     throw new DomoError({
       call,
       kind: 'response',
-      detail: `HTTP ${response.status} with a body that is not JSON${said ? ` (${said})` : ''}`,
+      detail: `HTTP ${response.status} with a body that is not JSON${words ? ` (${words})` : ''}`,
     });
   }
   if (!json || typeof json !== 'object') {

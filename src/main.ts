@@ -2,11 +2,19 @@
  * The story of one run: inputs → (session → new client) → token → outputs.
  * Every dependency on the outside world is a parameter, so tests can drive it directly.
  */
-import { parseConfig, readInputs, secretInputValues, type Config } from './config.js';
+import {
+  parseConfig,
+  readInputs,
+  secretInputValues,
+  type CleanupState,
+  type Config,
+} from './config.js';
 import { createClient, warnOfOrphan, type CreatedClient } from './domo/clients.js';
+import { createWithDeveloperToken } from './domo/developerTokens.js';
 import { signOn } from './domo/session.js';
 import { basicCredential, requestToken, type TokenMethod } from './domo/token.js';
 import type { DomoError } from './errors.js';
+import { knownSecrets } from './secrets.js';
 import { createTransport, withLog, type Transport } from './http.js';
 import {
   debug,
@@ -45,7 +53,7 @@ export async function run(overrides: Partial<Deps> = {}): Promise<void> {
   try {
     const raw = readInputs(deps.env);
     mask(...secretInputValues(raw));
-    const { config, warnings } = parseConfig(raw, deps.env);
+    const { config, warnings } = parseConfig(raw, deps.env, deps.random);
     for (const message of warnings) warning(message);
     requireRunnerFiles(config, deps.env);
     const transport = withLog(deps.transport(config.timeoutMs), debug, deps.clock.now);
@@ -53,8 +61,9 @@ export async function run(overrides: Partial<Deps> = {}): Promise<void> {
 
     let credentials = config.client;
     let client: CreatedClient | undefined;
+    let handover: CleanupState | undefined;
     if (config.provision) {
-      client = await provisionClient(config, transport, retry);
+      ({ client, handover } = await provisionClient(config, transport, retry));
       credentials = { id: client.clientId, secret: client.clientSecret };
     }
     if (!credentials) throw new Error('no client credentials');
@@ -78,6 +87,8 @@ export async function run(overrides: Partial<Deps> = {}): Promise<void> {
       retry('idempotent'),
     );
     mask(token.accessToken);
+    // The post step learns of every secret this step has seen, the token included.
+    if (handover) saveCleanupState({ ...handover, secrets: knownSecrets() });
     const expiresAt = new Date(deps.clock.now() + token.expiresIn * 1000)
       .toISOString()
       .replace(/\.\d{3}Z$/, 'Z');
@@ -102,57 +113,77 @@ async function provisionClient(
   config: Config,
   transport: Transport,
   retry: ReturnType<typeof retryOptions>,
-): Promise<CreatedClient> {
+): Promise<{ client: CreatedClient; handover: CleanupState }> {
   const p = config.provision!;
-  let sessionToken: string;
-  if (p.session.kind === 'session-token') {
-    sessionToken = p.session.token;
-  } else {
-    const credentials =
-      p.session.kind === 'password'
-        ? {
-            method: 'password' as const,
-            emailAddress: p.session.username,
-            password: p.session.password,
-          }
-        : { method: 'exptoken' as const, cookie: p.session.cookie };
-    const session = await withRetry(
-      () => signOn(transport, p.instanceUrl, credentials),
-      retry('idempotent'),
-    );
-    mask(session.sessionToken);
-    sessionToken = session.sessionToken;
-    info(`Signed on to ${p.instanceUrl}${session.userId ? ` as user ${session.userId}` : ''}.`);
-  }
-
-  info(`Creating Domo API client "${p.clientName}" with scope "${config.scopes.join(' ')}".`);
-  const headers = { sessionToken, customerDomain: p.customerDomain };
+  const request = { name: p.clientName, description: p.description, scopes: config.scopes };
+  const scope = config.scopes.join(' ');
+  // The sign-on comes first, outside the `try`: its failures cannot have created a client.
+  const credential =
+    p.session.kind === 'developer-token'
+      ? p.session.token
+      : await startSession(config, transport, retry);
   let client: CreatedClient;
   try {
-    client = await withRetry(
-      () =>
-        createClient(transport, config.apiUrl, headers, {
-          name: p.clientName,
-          scopes: config.scopes,
-        }),
-      retry('creates'),
-    );
+    if (p.session.kind === 'developer-token') {
+      info(`Creating Domo API client "${p.clientName}" with scope "${scope}" (developer token).`);
+      client = await withRetry(
+        () => createWithDeveloperToken(transport, p.instanceUrl, credential, request),
+        retry('creates'),
+      );
+    } else {
+      const sessionToken = credential;
+      info(`Creating Domo API client "${p.clientName}" with scope "${scope}".`);
+      const headers = { sessionToken, customerDomain: p.customerDomain };
+      client = await withRetry(
+        () => createClient(transport, config.apiUrl, headers, request),
+        retry('creates'),
+      );
+    }
   } catch (err) {
     throw warnOfOrphan(err, p.clientName);
   }
   mask(client.clientSecret);
-  // Saved before anything else can fail, so that the post step revokes the client whatever happens next.
-  saveCleanupState({
+  const handover: CleanupState = {
     clientId: client.clientId,
     clientName: client.name,
-    sessionToken: p.deleteClient ? sessionToken : '',
-    apiUrl: config.apiUrl,
+    listId: client.listId,
+    authKind: p.session.kind === 'developer-token' ? 'developer-token' : 'session',
+    credential: p.deleteClient ? credential : '',
     instanceUrl: p.instanceUrl,
-    customerDomain: p.customerDomain,
     deleteClient: p.deleteClient,
     retries: config.retries,
     timeoutMs: config.timeoutMs,
-  });
-  info(`Created Domo API client "${client.name}" (${client.clientId}).`);
-  return client;
+    secrets: knownSecrets(),
+  };
+  // Saved before anything else can fail, so that the post step revokes the client whatever happens next.
+  saveCleanupState(handover);
+  const listed = client.listId ? `, id ${client.listId}` : '';
+  info(`Created Domo API client "${client.name}" (${client.clientId}${listed}).`);
+  return { client, handover };
+}
+
+/** The session that creates the client: given, or from a sign-on. */
+async function startSession(
+  config: Config,
+  transport: Transport,
+  retry: ReturnType<typeof retryOptions>,
+): Promise<string> {
+  const p = config.provision!;
+  if (p.session.kind === 'session-token') return p.session.token;
+  if (p.session.kind === 'developer-token') throw new Error('a developer token is no session');
+  const credentials =
+    p.session.kind === 'password'
+      ? {
+          method: 'password' as const,
+          emailAddress: p.session.username,
+          password: p.session.password,
+        }
+      : { method: 'exptoken' as const, cookie: p.session.cookie };
+  const session = await withRetry(
+    () => signOn(transport, p.instanceUrl, credentials),
+    retry('idempotent'),
+  );
+  mask(session.sessionToken);
+  info(`Signed on to ${p.instanceUrl}${session.userId ? ` as user ${session.userId}` : ''}.`);
+  return session.sessionToken;
 }

@@ -1,25 +1,47 @@
 /**
  * The only writer to the runner: masks, log lines, annotations, outputs, environment, state
- * and the job summary. Every line it writes passes through `redact`, so even a message that
- * quotes Domo (which could echo a credential back) never carries a known secret.
+ * and the job summary.
+ *
+ * The one way out for text: every message given to info(), debug(), warning() and fail(), and
+ * every summary cell, is redacted (every known secret, in every form) and then cleaned into one
+ * line without control characters, `::` or `##[` (text.ts), whoever wrote it. Callers need not
+ * remember to: a new log line that quotes Domo or an input cannot forge a workflow command.
+ * The action's own words are cleaned too, which is simplest and costs little: an IPv6 URL in a
+ * message reads `http://[: :1]:8080`. Values that become outputs or environment variables are
+ * never altered: one with a line break or control character is an error instead.
  */
 import * as core from '@actions/core';
 import { STATE_KEYS, type CleanupState, type Config } from './config.js';
 import { ActionError } from './errors.js';
 import type { CreatedClient } from './domo/clients.js';
 import type { Token } from './domo/token.js';
-import { forget, redact, remember } from './secrets.js';
+import { forget, MIN_FRAGMENT_LENGTH, redact, remember, scrub } from './secrets.js';
+import { cell, controlIn } from './text.js';
 
 export { redact };
 
-/** Registers secrets with the runner before anything else can print them. */
+/**
+ * Longest log line or annotation: Domo's words are bounded where they are quoted; this bounds
+ * whatever a caller forgot to.
+ */
+export const MAX_LINE = 4000;
+
+/**
+ * Registers secrets before anything else can print them: each value and each of its lines,
+ * with the runner (`::add-mask::`) and with the action's own redaction. The runner is given
+ * the values only: GitHub's derives their encoded forms itself, and one line per form (every
+ * padded base64 value has a percent-encoded one) would only lengthen the log. The action's own
+ * redaction covers every form (secrets.ts), so nothing it prints shows one on any runner.
+ */
 export function mask(...values: Array<string | undefined>): void {
   for (const value of values) {
     if (!value || !value.trim()) continue;
-    // The runner masks what it is given; a multi-line secret is also registered line by line,
-    // so that no single line of it can show.
-    const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim())];
-    for (const part of parts) if (part && remember(part)) core.setSecret(part);
+    // A multi-line secret is also registered line by line, so that no single line of it can
+    // show (GitHub's runner, too, ends a line at \n, \r\n or a bare \r); but not a line of a
+    // few characters, which would be masked in every word that holds it.
+    const lines = value.split(/\r\n|\r|\n/).map((line) => line.trim());
+    const parts = [value, ...lines.filter((line) => line.length >= MIN_FRAGMENT_LENGTH)];
+    for (const part of parts) if (remember(part)) core.setSecret(part);
   }
 }
 
@@ -28,25 +50,30 @@ export function resetMasks(): void {
   forget();
 }
 
+/** Any message, made one safe line: secrets out, then cleaned and bounded. */
+function line(message: string): string {
+  return scrub(message, MAX_LINE);
+}
+
 export function info(message: string): void {
-  core.info(redact(message));
+  core.info(line(message));
 }
 
 export function debug(message: string): void {
-  core.debug(redact(message));
+  core.debug(line(message));
 }
 
 export function warning(message: string): void {
-  core.warning(redact(message));
+  core.warning(line(message));
 }
 
-/** The one ::error:: of a failed run; the stack only when debug logging is on. */
+/** The one ::error:: of a failed run; the stack only when debug logging is on, line by line. */
 export function fail(err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
   if (core.isDebug() && err instanceof Error && err.stack && !(err instanceof ActionError)) {
-    core.debug(redact(err.stack));
+    for (const frame of redact(err.stack).split(/\r\n|\r|\n/)) if (frame.trim()) debug(frame);
   }
-  core.setFailed(redact(message || 'domo-auth failed without a message.'));
+  core.setFailed(line(message) || 'domo-auth failed without a message.');
 }
 
 /**
@@ -68,7 +95,8 @@ export function requireRunnerFiles(config: Config, env: NodeJS.ProcessEnv = proc
 /** Hands the post step what it needs to revoke a created client. */
 export function saveCleanupState(state: CleanupState): void {
   for (const key of Object.keys(STATE_KEYS) as Array<keyof CleanupState>) {
-    core.saveState(STATE_KEYS[key], String(state[key]));
+    const value = state[key];
+    core.saveState(STATE_KEYS[key], typeof value === 'string' ? value : JSON.stringify(value));
   }
 }
 
@@ -94,18 +122,21 @@ export async function publishResult({ config, token, expiresAt, client }: Result
     outputs['client-id'] = client.clientId;
     outputs['client-secret'] = client.clientSecret;
   }
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
-
-  const exported: string[] = [];
+  const env: Record<string, string> = {};
   if (config.exportEnv) {
-    core.exportVariable(config.envVar, token.accessToken);
-    exported.push(config.envVar);
+    env[config.envVar] = token.accessToken;
     if (client) {
-      core.exportVariable('DOMO_CLIENT_ID', client.clientId);
-      core.exportVariable('DOMO_CLIENT_SECRET', client.clientSecret);
-      exported.push('DOMO_CLIENT_ID', 'DOMO_CLIENT_SECRET');
+      env.DOMO_CLIENT_ID = client.clientId;
+      env.DOMO_CLIENT_SECRET = client.clientSecret;
     }
   }
+  // All checked before any is set: a run sets every output, or none.
+  for (const [name, value] of Object.entries(outputs)) checkValue(`Output \`${name}\``, value);
+  for (const [name, value] of Object.entries(env)) checkValue(`Environment variable ${name}`, value);
+
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  for (const [name, value] of Object.entries(env)) core.exportVariable(name, value);
+  const exported = Object.keys(env);
 
   const who = token.customer ? ` for ${token.customer}` : '';
   info(
@@ -117,6 +148,18 @@ export async function publishResult({ config, token, expiresAt, client }: Result
       : 'Outputs set; nothing exported (export-env: false).',
   );
   if (config.summary) await writeSummary({ config, token, expiresAt, client }, exported);
+}
+
+/**
+ * Outputs and environment variables carry values as they are, so a value that could break a
+ * later step's reading of them (a line break, any control character) is an error instead.
+ */
+export function checkValue(what: string, value: string): void {
+  const code = controlIn(value);
+  if (!code) return;
+  throw new ActionError(
+    `${what} would contain a line break or control character (${code}), from Domo's answer; domo-auth sets no output or variable with one, since it could break or forge what later steps read.`,
+  );
 }
 
 async function writeSummary(result: Result, exported: string[]): Promise<void> {
@@ -138,15 +181,18 @@ async function writeSummary(result: Result, exported: string[]): Promise<void> {
       config.provision.deleteClient ? 'in the post step' : 'none (delete-client: false)',
     ]);
   }
+  // What the reader sees: every known secret out (from the action's own words too, as a secret
+  // of a few letters is in them), then one line escaped for HTML and Markdown.
+  const shown = (text: string): string => cell(redact(text));
   try {
     await core.summary
-      .addHeading('Domo access token', 3)
+      .addHeading(shown('Domo access token'), 3)
       .addTable([
         [
-          { data: 'Field', header: true },
-          { data: 'Value', header: true },
+          { data: shown('Field'), header: true },
+          { data: shown('Value'), header: true },
         ],
-        ...rows.map(([field, value]) => [field, escapeHtml(redact(value))]),
+        ...rows.map(([field, value]) => [shown(field), shown(value)]),
       ])
       .write();
   } catch (err) {
@@ -154,13 +200,6 @@ async function writeSummary(result: Result, exported: string[]): Promise<void> {
     core.summary.emptyBuffer();
     debug(`No job summary written: ${err instanceof Error ? err.message : String(err)}`);
   }
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"]/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!,
-  );
 }
 
 /**

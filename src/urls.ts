@@ -23,6 +23,17 @@ function problemWith(url: URL): string | undefined {
   return undefined;
 }
 
+/**
+ * A URL input as an error message may quote it: without any `user:password@` part, whether
+ * or not the URL parses. Everything between the scheme and the last `@` goes, which also
+ * covers a password holding `/`, `?`, `#` or `@` (where a parser would end the user part early).
+ */
+export function withoutCredentials(value: string): string {
+  const scheme = /^[a-z][a-z0-9+.-]*:[/\\]+/i.exec(value)?.[0] ?? '';
+  const at = value.lastIndexOf('@');
+  return at < scheme.length ? value : scheme + value.slice(at + 1);
+}
+
 export type UrlResult = { url: string } | { problem: string };
 
 /** A base URL such as `https://api.domo.com`, without a trailing slash. */
@@ -31,7 +42,9 @@ export function parseBaseUrl(value: string): UrlResult {
   try {
     url = new URL(value);
   } catch {
-    return { problem: `must be a URL such as https://api.domo.com (got "${value}")` };
+    return {
+      problem: `must be a URL such as https://api.domo.com (got "${withoutCredentials(value)}")`,
+    };
   }
   const problem = problemWith(url);
   if (problem) return { problem };
@@ -54,14 +67,16 @@ export function parseInstance(value: string): InstanceResult {
     candidate = `https://${value}`;
   } else {
     return {
-      problem: `must be an instance name (acmecompany), a host (acmecompany.domo.com) or a URL (https://acmecompany.domo.com); got "${value}"`,
+      problem: `must be an instance name (acmecompany), a host (acmecompany.domo.com) or a URL (https://acmecompany.domo.com); got "${withoutCredentials(value)}"`,
     };
   }
   const parsed = parseBaseUrl(candidate);
   if ('problem' in parsed) return parsed;
   const url = new URL(parsed.url);
   if (url.pathname !== '/' && url.pathname !== '') {
-    return { problem: `must be the instance's address without a path (got "${value}")` };
+    return {
+      problem: `must be the instance's address without a path (got "${withoutCredentials(value)}")`,
+    };
   }
   return { url: url.origin, domain: url.hostname.replace(/^\[|\]$/g, '') };
 }

@@ -215,7 +215,7 @@ describe('sign-on', () => {
       sessionToken: expect.any(String),
     });
     const created = await createClient(undefined, session(String(answer.json.sessionToken)));
-    expect(created.status).toBe(200);
+    expect(created.status).toBe(201);
   });
 
   const exptoken = { method: 'exptoken' };
@@ -253,18 +253,35 @@ describe('sign-on', () => {
   });
 });
 
+const DEV_TOKEN = 'sim-developer-token';
+const LIST = '/api/identity/v1/developer-tokens';
+const devToken = (token = DEV_TOKEN): Record<string, string> => ({
+  'x-domo-developer-token': token,
+});
+const createWithToken = (
+  body: unknown = { name: 'ci', description: 'd', scopes: ['data'] },
+  headers = devToken(),
+) =>
+  call(LIST, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+
 describe('clients', () => {
-  test('create, use, delete: the client works only until it is deleted', async () => {
+  test('create with a session (201, no numeric id), use it, revoke it through the instance list', async () => {
     const created = await createClient({
       name: 'ci run 1',
       scope: ['data', 'user'],
       description: 'x',
     });
-    expect(created.status).toBe(200);
+    expect(created.status).toBe(201);
     expect(created.json).toEqual({
       name: 'ci run 1',
+      description: 'x',
       scope: ['data', 'user'],
       user: 964382593,
+      role: 'Admin',
       client_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       client_secret: expect.stringMatching(/^[0-9a-f]{64}$/),
       authorized_grant_types: ['client_credentials'],
@@ -272,7 +289,7 @@ describe('clients', () => {
     const id = String(created.json.client_id);
     const secret = String(created.json.client_secret);
     expect(sim.clients).toEqual([
-      expect.objectContaining({ client_id: id, deleted: false, tokenId: expect.any(Number) }),
+      expect.objectContaining({ client_id: id, deleted: false, via: 'session', description: 'x' }),
     ]);
 
     const token = await getToken('grant_type=client_credentials&scope=user', basic(id, secret));
@@ -281,62 +298,99 @@ describe('clients', () => {
       (await getToken('grant_type=client_credentials&scope=audit', basic(id, secret))).json.error,
     ).toBe('invalid_scope');
 
-    const deleted = await call(`/clients/${id}`, { method: 'DELETE', headers: session() });
-    expect(deleted.status).toBe(204);
-    expect(sim.clients[0]?.deleted).toBe(true);
-    const after = await getToken(undefined, basic(id, secret));
-    expect(after.status).toBe(401);
-    expect(after.json.error_description).toBe('Bad credentials');
+    // Nothing public uses DELETE /clients/{id}: 404 by default, and nothing is deleted.
     expect((await call(`/clients/${id}`, { method: 'DELETE', headers: session() })).status).toBe(
       404,
     );
+    expect(sim.clients[0]?.deleted).toBe(false);
+
+    const list = await call(LIST, { headers: session() });
+    expect(list.json).toEqual([
+      {
+        id: expect.any(Number),
+        name: 'ci run 1',
+        description: 'x',
+        clientId: id,
+        userId: 964382593,
+        scopes: ['data', 'user'],
+        created: expect.any(String),
+      },
+    ]);
+    const listId = String((list.json as unknown as Json[])[0]?.id);
+    const revoked = await call(`${LIST}/${listId}`, { method: 'DELETE', headers: session() });
+    expect(revoked.status).toBe(204);
+    expect(sim.clients[0]?.deleted).toBe(true);
+    expect((await call(LIST, { headers: session() })).json).toEqual([]);
+    const after = await getToken(undefined, basic(id, secret));
+    expect(after.status).toBe(401);
+    expect(after.json.error_description).toBe('Bad credentials');
+    // Domo answers 400 for an id it does not have.
+    expect((await call(`${LIST}/${listId}`, { method: 'DELETE', headers: session() })).status).toBe(
+      400,
+    );
   });
 
-  test.each([404, 405] as const)(
-    'clientDelete %i: revoked through the developer-tokens API instead',
-    async (code) => {
-      sim.set({ clientDelete: code });
+  test('create with a developer token: 201 with id, clientId, clientSecret; revoke by that id', async () => {
+    const created = await createWithToken({
+      name: 'ci dev',
+      description: 'from CI',
+      scopes: ['data'],
+    });
+    expect(created.status).toBe(201);
+    expect(created.json).toEqual({
+      id: expect.any(Number),
+      name: 'ci dev',
+      description: 'from CI',
+      userId: 964382593,
+      scopes: ['data'],
+      clientId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      clientSecret: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(sim.clients[0]).toMatchObject({ via: 'developer-token', tokenId: created.json.id });
+    const token = await getToken(
+      undefined,
+      basic(String(created.json.clientId), String(created.json.clientSecret)),
+    );
+    expect(token.status).toBe(200);
+    const del = await call(`${LIST}/${String(created.json.id)}`, {
+      method: 'DELETE',
+      headers: devToken(),
+    });
+    expect(del.status).toBe(204);
+    expect((await call(LIST, { headers: devToken() })).json).toEqual([]);
+  });
+
+  test('the list: a bare array by default, under `entries` with listShape, ids shortened with listClientIds', async () => {
+    const id = String((await createClient()).json.client_id);
+    sim.set({ listShape: 'entries', listClientIds: 'shortened' });
+    const list = await call(LIST, { headers: devToken() });
+    expect(list.json).toEqual({
+      entries: [expect.objectContaining({ name: 'ci', clientId: `${id.slice(0, 8)}…` })],
+    });
+  });
+
+  test('a taken name is a 400 on both routes, while the first client lives', async () => {
+    expect((await createClient({ name: 'same', scope: ['data'] })).status).toBe(201);
+    const again = await createClient({ name: 'same', scope: ['data'] });
+    expect(again.status).toBe(400);
+    expect(again.json.message).toBe('A client named "same" already exists');
+    const byToken = await createWithToken({ name: 'same', scopes: ['data'] });
+    expect(byToken.status).toBe(400);
+    expect(sim.clients).toHaveLength(1);
+    sim.clients[0]!.deleted = true;
+    expect((await createWithToken({ name: 'same', scopes: ['data'] })).status).toBe(201);
+  });
+
+  test.each(['ok', 400, 401, 403, 405] as const)(
+    'clientDelete %s sets the answer to DELETE /clients/{id}',
+    async (answer) => {
+      sim.set({ clientDelete: answer });
       const id = String((await createClient()).json.client_id);
-      expect((await call(`/clients/${id}`, { method: 'DELETE', headers: session() })).status).toBe(
-        code,
-      );
-      const list = await call('/api/identity/v1/developer-tokens', { headers: session() });
-      const entries = list.json.entries as Array<Record<string, unknown>>;
-      expect(entries).toEqual([
-        {
-          id: expect.any(Number),
-          clientId: id,
-          name: 'ci',
-          userId: 964382593,
-          scopes: ['data'],
-          created: expect.any(String),
-        },
-      ]);
-      const tokenId = String(entries[0]?.id);
-      const revoked = await call(`/api/identity/v1/developer-tokens/${tokenId}`, {
-        method: 'DELETE',
-        headers: session(),
-      });
-      expect(revoked.status).toBe(204);
-      expect(sim.clients[0]?.deleted).toBe(true);
-      expect(
-        (await call('/api/identity/v1/developer-tokens', { headers: session() })).json,
-      ).toEqual({ entries: [] });
-      const again = await call(`/api/identity/v1/developer-tokens/${tokenId}`, {
-        method: 'DELETE',
-        headers: session(),
-      });
-      expect(again.status).toBe(404);
+      const del = await call(`/clients/${id}`, { method: 'DELETE', headers: session() });
+      expect(del.status).toBe(answer === 'ok' ? 204 : answer);
+      expect(sim.clients[0]?.deleted).toBe(answer === 'ok');
     },
   );
-
-  test('developerTokensWrap false lists a bare array', async () => {
-    sim.set({ developerTokensWrap: false });
-    await createClient();
-    const list = await call('/api/identity/v1/developer-tokens', { headers: session() });
-    expect(Array.isArray(list.json)).toBe(true);
-    expect(list.json).toHaveLength(1);
-  });
 
   const valid = { name: 'a', scope: ['data'] };
   test.each([
@@ -347,7 +401,9 @@ describe('clients', () => {
     ['a scope string', 400, session(), { name: 'a', scope: 'data' }],
     ['an unknown scope', 400, session(), { name: 'a', scope: ['data', 'bogus'] }],
     ['a JSON array', 400, session(), []],
+    ['a user without the grant', 403, session('grantless'), valid],
   ])('creation with %s → %i, nothing created', async (_name, status, headers, body) => {
+    sim.set({ sessions: [{ token: 'grantless', userId: 1002 }] });
     const answer = await createClient(body, headers);
     expect(answer.status).toBe(status);
     expect(answer.json).toMatchObject({
@@ -359,10 +415,29 @@ describe('clients', () => {
     expect(sim.clients).toHaveLength(0);
   });
 
-  test('session-less revocation calls are refused', async () => {
+  const validToken = { name: 'a', scopes: ['data'] };
+  test.each([
+    ['no token', 401, {}, validToken],
+    ['a session instead of a token', 401, { 'x-domo-authentication': SESSION }, validToken],
+    ['an unknown token', 401, devToken('stale'), validToken],
+    ['`scope` instead of `scopes`', 400, devToken(), { name: 'a', scope: ['data'] }],
+    ['a userId in the body', 400, devToken(), { ...validToken, userId: 1 }],
+    ['an unknown scope', 400, devToken(), { name: 'a', scopes: ['bogus'] }],
+    ['a token whose owner lacks the grant', 403, devToken('sim-grantless-token'), validToken],
+  ])(
+    'developer-token creation with %s → %i, nothing created',
+    async (_n, status, headers, body) => {
+      const answer = await createWithToken(body, headers);
+      expect(answer.status).toBe(status);
+      expect(sim.clients).toHaveLength(0);
+    },
+  );
+
+  test('revocation calls without a session or developer token are refused', async () => {
     const id = String((await createClient()).json.client_id);
     expect((await call(`/clients/${id}`, { method: 'DELETE' })).status).toBe(401);
-    expect((await call('/api/identity/v1/developer-tokens')).status).toBe(401);
+    expect((await call(LIST)).status).toBe(401);
+    expect((await call(`${LIST}/7001`, { method: 'DELETE' })).status).toBe(401);
     expect(sim.clients[0]?.deleted).toBe(false);
   });
 });
@@ -501,7 +576,7 @@ describe('faults', () => {
     expect(sim.clients).toHaveLength(1);
     expect(sim.requests.filter((r) => r.route === 'create-client')).toHaveLength(1);
     const list = await call('/api/identity/v1/developer-tokens', { headers: session() });
-    expect(list.json.entries).toHaveLength(1);
+    expect(list.json).toHaveLength(1);
   });
 
   test('act-then-fail with a status creates the client and answers that status', async () => {
@@ -695,11 +770,25 @@ describe('CLI', () => {
       const url = await new Promise<string>((resolve, reject) => {
         child.stdout.on('data', (chunk: Buffer) => {
           stdout += chunk.toString();
-          const m = /^Domo simulator listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(stdout);
-          if (m?.[1]) resolve(m[1]);
+          const m = /^Domo simulator listening on (http:\/\/127\.0\.0\.1:\d+) /.exec(stdout);
+          if (m?.[1] && stdout.includes('npm run smoke')) resolve(m[1]);
         });
         child.on('exit', () => reject(new Error(`exited early: ${stderr}`)));
+        setTimeout(
+          () =>
+            reject(new Error(`no "Domo simulator listening on URL" banner in 10 s: ${stdout}`)),
+          10_000,
+        );
       });
+      // The banner tells a person what to point the action at.
+      for (const line of [
+        'DELETE   /api/identity/v1/developer-tokens/{id}  (delete-dev-token)',
+        'client-id / client-secret   sim-client-id / sim-client-secret',
+        'developer-token             sim-developer-token',
+        'session-token               sim-session-token',
+      ]) {
+        expect(stdout).toContain(line);
+      }
       expect(readFileSync(ready, 'utf8')).toBe(url);
       const auth = { authorization: basic(ID, SECRET) };
       expect(

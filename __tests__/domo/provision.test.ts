@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import nock, { socketError } from '../helpers/nock.js';
+import type { InstanceAuth } from '../../src/domo/developerTokens.js';
 
 const { createTransport } = await import('../../src/http.js');
 const { signOn } = await import('../../src/domo/session.js');
-const { createClient, deleteClient, warnOfOrphan } = await import('../../src/domo/clients.js');
-const { findByClientId, listDeveloperTokens, revokeDeveloperToken } =
+const { createClient, warnOfOrphan } = await import('../../src/domo/clients.js');
+const { couldBe, createWithDeveloperToken, findListed, listClients, revokeClient } =
   await import('../../src/domo/developerTokens.js');
 
 const API = 'https://api.domo.test';
@@ -113,8 +114,14 @@ describe('signOn', () => {
 
 const session = { sessionToken: 'sess-1', customerDomain: 'acme.domo.test' };
 
-describe('createClient', () => {
-  test('POST /clients with the session headers and a name + scope list', async () => {
+const NEW = {
+  name: 'ci bot',
+  description: 'Created by domo-auth for a test',
+  scopes: ['data', 'user'],
+};
+
+describe('createClient (with a session, on api.domo.com)', () => {
+  test('POST /clients with the session headers, name, description and scope list; 201', async () => {
     const scope = nock(API, {
       reqheaders: {
         'x-domo-authentication': 'sess-1',
@@ -122,8 +129,12 @@ describe('createClient', () => {
         'content-type': 'application/json',
       },
     })
-      .post('/clients', { name: 'ci bot', scope: ['data', 'user'] })
-      .reply(200, {
+      .post('/clients', {
+        name: 'ci bot',
+        description: 'Created by domo-auth for a test',
+        scope: ['data', 'user'],
+      })
+      .reply(201, {
         name: 'ci bot',
         scope: ['data', 'user'],
         user: 7,
@@ -131,13 +142,11 @@ describe('createClient', () => {
         client_secret: 'csec-1',
         authorized_grant_types: ['client_credentials'],
       });
-    await expect(
-      createClient(transport, API, session, { name: 'ci bot', scopes: ['data', 'user'] }),
-    ).resolves.toEqual({
+    await expect(createClient(transport, API, session, NEW)).resolves.toEqual({
       clientId: 'cid-1',
       clientSecret: 'csec-1',
       name: 'ci bot',
-      scopes: ['data', 'user'],
+      listId: '',
     });
     scope.done();
   });
@@ -148,16 +157,20 @@ describe('createClient', () => {
       { status: 401, message: 'Full authentication is required' },
       /The Domo session is not valid/,
     ],
-    [403, { status: 403, message: 'Forbidden' }, /"Create API OAuth Clients" grant/],
-    [400, { status: 400, message: 'Name taken' }, /check `client-name`/],
+    [403, { status: 403, message: 'Forbidden' }, /needs the "Create API OAuth Clients" grant/],
+    [
+      400,
+      { status: 400, message: 'Name taken' },
+      /A Domo API client named "x" probably exists already: Domo refuses a second client of the same name\. Set another `client-name`, or leave it empty for a name unique to each run/,
+    ],
+    [400, { status: 400, message: 'Invalid scope: foo' }, /Domo refused a scope: .* in `scope`/],
+    [404, {}, /check `api-url`/],
     [200, { name: 'x' }, /HTTP 200 without a client_id and client_secret/],
   ])('HTTP %d: an actionable error', async (status, body, message) => {
     nock(API)
       .post('/clients')
       .reply(status, body as object);
-    const err = await failure(
-      createClient(transport, API, session, { name: 'x', scopes: ['data'] }),
-    );
+    const err = await failure(createClient(transport, API, session, { ...NEW, name: 'x' }));
     expect(err.message).toMatch(/^Domo client creation \(POST \/clients\) failed/);
     expect(err.message).toMatch(message);
   });
@@ -183,76 +196,181 @@ describe('createClient', () => {
   ])('after %s, the error names the client that may exist: %s', async (_, reply, named) => {
     reply();
     const err = warnOfOrphan(
-      await failure(
-        createClient(transport, API, session, {
-          name: 'github-actions o/r run 1',
-          scopes: ['data'],
-        }),
-      ),
-      'github-actions o/r run 1',
+      await failure(createClient(transport, API, session, { ...NEW, name: 'gha o/r run 1' })),
+      'gha o/r run 1',
     ) as Error;
-    expect(
-      err.message.includes('Domo may have created the client "github-actions o/r run 1"'),
-    ).toBe(named);
+    expect(err.message.includes('Domo may have created the client "gha o/r run 1"')).toBe(named);
   });
 });
 
-describe('deleteClient and the developer-tokens fallback', () => {
-  test('DELETE /clients/{id} with the session headers', async () => {
-    const scope = nock(API, {
-      reqheaders: { 'x-domo-authentication': 'sess-1', 'x-domo-customerdomain': 'acme.domo.test' },
+describe('createWithDeveloperToken (on the instance)', () => {
+  test('POST developer-tokens with X-DOMO-Developer-Token and `scopes`; 201 with the numeric id', async () => {
+    const scope = nock(INSTANCE, {
+      reqheaders: { 'x-domo-developer-token': 'dev-1', 'content-type': 'application/json' },
+      badheaders: ['x-domo-authentication'],
     })
-      .delete('/clients/cid%201')
-      .reply(204);
-    await expect(deleteClient(transport, API, session, 'cid 1')).resolves.toBe('deleted');
+      .post('/api/identity/v1/developer-tokens', {
+        name: 'ci bot',
+        description: 'Created by domo-auth for a test',
+        scopes: ['data', 'user'],
+      })
+      .reply(201, { id: 88, name: 'ci bot', clientId: 'cid-8', clientSecret: 'csec-8', userId: 7 });
+    await expect(createWithDeveloperToken(transport, INSTANCE, 'dev-1', NEW)).resolves.toEqual({
+      clientId: 'cid-8',
+      clientSecret: 'csec-8',
+      name: 'ci bot',
+      listId: '88',
+    });
     scope.done();
   });
 
-  test.each([404, 405])('HTTP %d means "not here": fall back', async (status) => {
-    nock(API).delete('/clients/cid-1').reply(status, '');
-    await expect(deleteClient(transport, API, session, 'cid-1')).resolves.toBe('unsupported');
+  test.each<[string, unknown]>([
+    ['no id', { clientId: 'c', clientSecret: 's' }],
+    ['an id that is no number', { id: '12/../x', clientId: 'c', clientSecret: 's' }],
+    ['a negative id', { id: -3, clientId: 'c', clientSecret: 's' }],
+  ])('%s: no list id (the post step looks the client up instead)', async (_, body) => {
+    nock(INSTANCE)
+      .post('/api/identity/v1/developer-tokens')
+      .reply(201, body as object);
+    const created = await createWithDeveloperToken(transport, INSTANCE, 'dev-1', NEW);
+    expect(created.listId).toBe('');
   });
 
-  test('other failures are errors', async () => {
-    nock(API).delete('/clients/cid-1').reply(401, { message: 'expired' });
-    await expect(deleteClient(transport, API, session, 'cid-1')).rejects.toThrow(
-      /HTTP 401 \(expired\)/,
+  test.each<[number, unknown, RegExp]>([
+    [
+      401,
+      { status: 401, message: 'Full authentication is required' },
+      /Domo refused the developer token: it has expired or been revoked, or it belongs to another instance than `instance`\. Make a new one in Admin > Security > Access tokens/,
+    ],
+    [
+      403,
+      { status: 403, message: 'Forbidden' },
+      /The developer token's owner may not create API clients: give that user the "Create API OAuth Clients" grant/,
+    ],
+    [400, { status: 400, message: 'exists' }, /named "ci bot" probably exists already/],
+    [404, {}, /check `instance`/],
+    [201, { id: 1, clientId: 'c' }, /HTTP 201 without a clientId and clientSecret/],
+  ])('HTTP %d: an actionable error', async (status, body, message) => {
+    nock(INSTANCE)
+      .post('/api/identity/v1/developer-tokens')
+      .reply(status, body as object);
+    const err = await failure(createWithDeveloperToken(transport, INSTANCE, 'dev-1', NEW));
+    expect(err.message).toMatch(
+      /^Domo client creation \(POST \/api\/identity\/v1\/developer-tokens\) failed/,
     );
+    expect(err.message).toMatch(message);
   });
+});
+
+describe('the instance list of API clients, and revocation', () => {
+  const session: InstanceAuth = { kind: 'session', credential: 'sess-1' };
+  const developer: InstanceAuth = { kind: 'developer-token', credential: 'dev-1' };
 
   test.each([
+    ['a bare list', [{ id: 12, clientId: 'cid-1', name: 'n' }]],
     [
       'wrapped in entries',
       {
         entries: [
           { id: 11, clientId: 'cid-0' },
-          { id: 12, clientId: 'cid-1', name: 'n' },
+          { id: '12', client_id: 'cid-1' },
         ],
       },
     ],
-    ['a bare list', [{ id: '12', client_id: 'cid-1' }]],
-    ['with junk entries', [null, 3, { clientId: 'cid-1' }, { id: 12, apiClientId: 'cid-1' }]],
-  ])('lists developer tokens %s and finds the client', async (_, body) => {
+    [
+      'with junk entries',
+      [
+        null,
+        3,
+        { clientId: 'cid-1' },
+        { id: 'x', clientId: 'cid-1' },
+        { id: 12, clientId: 'cid-1' },
+      ],
+    ],
+  ])('%s: lists and finds the client by its id', async (_, body) => {
     nock(INSTANCE, { reqheaders: { 'x-domo-authentication': 'sess-1' } })
       .get('/api/identity/v1/developer-tokens')
       .reply(200, body);
-    const tokens = await listDeveloperTokens(transport, INSTANCE, 'sess-1');
-    expect(findByClientId(tokens, 'cid-1')?.id).toBe('12');
-    expect(findByClientId(tokens, 'cid-9')).toBeUndefined();
+    const list = await listClients(transport, INSTANCE, session);
+    expect(findListed(list, { clientId: 'cid-1', name: 'other', listId: '' })?.id).toBe('12');
+    expect(findListed(list, { clientId: 'cid-9', name: 'other', listId: '' })).toBeUndefined();
+  });
+
+  test('with a developer token the list is read with X-DOMO-Developer-Token', async () => {
+    const scope = nock(INSTANCE, {
+      reqheaders: { 'x-domo-developer-token': 'dev-1' },
+      badheaders: ['x-domo-authentication'],
+    })
+      .get('/api/identity/v1/developer-tokens')
+      .reply(200, []);
+    await expect(listClients(transport, INSTANCE, developer)).resolves.toEqual([]);
+    scope.done();
   });
 
   test('a list of the wrong shape is an error', async () => {
     nock(INSTANCE).get('/api/identity/v1/developer-tokens').reply(200, { items: [] });
-    await expect(listDeveloperTokens(transport, INSTANCE, 'sess-1')).rejects.toThrow(
-      /neither a list nor/,
+    await expect(listClients(transport, INSTANCE, session)).rejects.toThrow(
+      /Domo API client list \(GET \/api\/identity\/v1\/developer-tokens\) failed: HTTP 200.*neither a list nor an object with `entries`|neither a list nor an object with `entries`/,
     );
   });
 
-  test('revokes by the numeric id', async () => {
-    const scope = nock(INSTANCE, { reqheaders: { 'x-domo-authentication': 'sess-1' } })
+  const full = '3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
+  test.each<[string, Array<{ id: string; clientId?: string; name?: string }>, string | undefined]>([
+    ['by full client id', [{ id: '1', clientId: full, name: 'x' }], '1'],
+    ['by the numeric id', [{ id: '7', clientId: 'zzz', name: 'x' }], '7'],
+    ['by name when the id is shortened', [{ id: '2', clientId: '3f2a9c1e…', name: 'mine' }], '2'],
+    ['by name when the id is masked', [{ id: '2', clientId: '3f2a****5a6b', name: 'mine' }], '2'],
+    ['by name when no id is shown', [{ id: '3', name: 'mine' }], '3'],
+    [
+      'never a same-named client with another id',
+      [{ id: '4', clientId: 'aaaa1111…', name: 'mine' }],
+      undefined,
+    ],
+    [
+      'nothing when neither matches',
+      [{ id: '5', clientId: full.slice(0, 8), name: 'theirs' }],
+      undefined,
+    ],
+  ])('findListed %s', (_, list, id) => {
+    const entries = list.map((e) => ({ id: e.id, clientId: e.clientId, name: e.name }));
+    const listId = id === '7' ? '7' : '';
+    expect(findListed(entries, { clientId: full, name: 'mine', listId })?.id).toBe(id);
+  });
+
+  test.each<[string | undefined, boolean]>([
+    [undefined, true],
+    ['', true],
+    ['abc-123', true],
+    ['abc…', true],
+    ['a…3', true],
+    ['abd…', false],
+    ['3…a', false],
+  ])('couldBe(%j, "abc-123") is %s', (shown, expected) => {
+    expect(couldBe(shown, 'abc-123')).toBe(expected);
+  });
+
+  test.each<[string, InstanceAuth, Record<string, string>]>([
+    ['a session', session, { 'x-domo-authentication': 'sess-1' }],
+    ['a developer token', developer, { 'x-domo-developer-token': 'dev-1' }],
+  ])('revokes by the numeric id with %s', async (_, auth, headers) => {
+    const scope = nock(INSTANCE, { reqheaders: headers })
       .delete('/api/identity/v1/developer-tokens/12')
       .reply(204);
-    await revokeDeveloperToken(transport, INSTANCE, 'sess-1', '12');
+    await expect(revokeClient(transport, INSTANCE, auth, '12')).resolves.toBe('deleted');
     scope.done();
+  });
+
+  test.each([400, 404])('HTTP %d to the DELETE means Domo has no such client', async (status) => {
+    nock(INSTANCE).delete('/api/identity/v1/developer-tokens/12').reply(status, {});
+    await expect(revokeClient(transport, INSTANCE, session, '12')).resolves.toBe('not-found');
+  });
+
+  test('other failures are errors naming the call', async () => {
+    nock(INSTANCE)
+      .delete('/api/identity/v1/developer-tokens/12')
+      .reply(401, { message: 'expired' });
+    await expect(revokeClient(transport, INSTANCE, session, '12')).rejects.toThrow(
+      /^Domo API client revocation \(DELETE \/api\/identity\/v1\/developer-tokens\/\{id\}\) failed: HTTP 401 \(expired\)/,
+    );
   });
 });

@@ -158,7 +158,17 @@ describe('parseToken: a token the action cannot vouch for is refused', () => {
       { access_token: 't', expires_in: 1 },
       { customer: '', role: '', userId: '', scope: '' },
     ],
-    ['a role with a newline', { ...answer, role: 'Ad\nmin' }, { role: 'Ad min' }],
+    [
+      'fields as Domo sent them, workflow-command look-alikes included',
+      { ...answer, customer: 'acme ##[error]x', role: '::warning::y', userId: ' 7 ' },
+      { customer: 'acme ##[error]x', role: '::warning::y', userId: ' 7 ' },
+    ],
+    [
+      'user_id when there is no userId',
+      { ...answer, userId: null, user_id: 'u-9' },
+      { userId: 'u-9' },
+    ],
+    ['expires_in of 1 s', { ...answer, expires_in: 1 }, { expiresIn: 1 }],
     ['an object where a string goes', { ...answer, customer: { a: 1 } }, { customer: '' }],
   ])('accepts %s', (_, json, expected) => {
     expect(parseToken(json)).toMatchObject(expected);
@@ -171,6 +181,47 @@ describe('parseToken: a token the action cannot vouch for is refused', () => {
     ['an access_token with a newline', { ...answer, access_token: 'a\nb' }, /control characters/],
     ['no expires_in', { ...answer, expires_in: undefined }, /`expires_in`/],
     ['a negative expires_in', { ...answer, expires_in: -1 }, /`expires_in`/],
+    [
+      'expires_in 0',
+      { ...answer, expires_in: 0 },
+      /`expires_in` is 0: a token must live at least 1 s/,
+    ],
+    [
+      'expires_in "0"',
+      { ...answer, expires_in: ' 0 ' },
+      /`expires_in` is 0: a token must live at least 1 s/,
+    ],
+    [
+      'a role with a newline',
+      { ...answer, role: 'Ad\nmin' },
+      /`role` contains a line break or control character \(U\+000A\)/,
+    ],
+    [
+      'a customer with a bare CR',
+      { ...answer, customer: 'a\rb' },
+      /`customer` contains a line break .*U\+000D/,
+    ],
+    [
+      'a userId with U+2028',
+      { ...answer, userId: '7\u2028' },
+      /`userId` contains a line break .*U\+2028/,
+    ],
+    [
+      'a user_id with a tab',
+      { ...answer, userId: undefined, user_id: '7\t' },
+      /`user_id` contains/,
+    ],
+    [
+      'a scope item with a newline',
+      { ...answer, scope: ['data', 'x\n::error::y'] },
+      /`scope` contains/,
+    ],
+    ['a token_type with NUL', { ...answer, token_type: 'bearer\u0000' }, /`token_type` contains/],
+    [
+      'an access_token with a C1 control',
+      { ...answer, access_token: 'a\u0085b' },
+      /control characters/,
+    ],
     ['a fractional expires_in', { ...answer, expires_in: 1.5 }, /`expires_in`/],
     ['a wordy expires_in', { ...answer, expires_in: 'soon' }, /`expires_in`/],
   ])('refuses %s', (_, json, message) => {

@@ -1,11 +1,10 @@
-/** API clients on api.domo.com: created from a session, deleted the same way. */
+/** API clients on api.domo.com, created from a Domo session. */
 import { DomoError } from '../errors.js';
 import { jsonObject, send, type Transport } from '../http.js';
 import { mayHaveActed } from '../retry.js';
 import { transportHint } from './hints.js';
 
 export const CREATE_CALL = 'Domo client creation (POST /clients)';
-export const DELETE_CALL = 'Domo client deletion (DELETE /clients/{id})';
 
 export interface SessionHeaders {
   sessionToken: string;
@@ -13,11 +12,18 @@ export interface SessionHeaders {
   customerDomain: string;
 }
 
+export interface NewClient {
+  name: string;
+  description: string;
+  scopes: string[];
+}
+
 export interface CreatedClient {
   clientId: string;
   clientSecret: string;
   name: string;
-  scopes: string[];
+  /** The numeric id the instance lists it under, when creation told it ('' if not). */
+  listId: string;
 }
 
 function sessionHeaders(session: SessionHeaders): Record<string, string> {
@@ -32,14 +38,18 @@ export async function createClient(
   transport: Transport,
   apiUrl: string,
   session: SessionHeaders,
-  client: { name: string; scopes: string[] },
+  client: NewClient,
 ): Promise<CreatedClient> {
   try {
     const response = await send(transport, CREATE_CALL, {
       method: 'POST',
       url: `${apiUrl}/clients`,
       headers: { ...sessionHeaders(session), 'content-type': 'application/json' },
-      body: JSON.stringify({ name: client.name, scope: client.scopes }),
+      body: JSON.stringify({
+        name: client.name,
+        description: client.description,
+        scope: client.scopes,
+      }),
     });
     const json = jsonObject(CREATE_CALL, response);
     const { client_id: clientId, client_secret: clientSecret } = json;
@@ -55,26 +65,40 @@ export async function createClient(
         detail: `HTTP ${response.status} without a client_id and client_secret`,
       });
     }
-    const scopes = Array.isArray(json.scope)
-      ? json.scope.filter((s): s is string => typeof s === 'string')
-      : client.scopes;
-    return { clientId, clientSecret, name: client.name, scopes };
+    // No numeric id on this route: the post step finds the client in the instance's list.
+    return { clientId, clientSecret, name: client.name, listId: '' };
   } catch (err) {
-    if (err instanceof DomoError && !err.hint) err.update({ hint: createHint(err) });
+    if (err instanceof DomoError && !err.hint) {
+      err.update({ hint: createHint(err, client.name, 'session') });
+    }
     throw err;
   }
 }
 
-export function createHint(err: DomoError): string | undefined {
+/** Advice for a failed creation, on either route (`session` or `developer-token`). */
+export function createHint(
+  err: DomoError,
+  name: string,
+  route: 'session' | 'developer-token',
+): string | undefined {
   switch (err.status) {
     case 400:
-      return 'Domo rejected the new client: check `client-name` (it may be taken) and `scope`.';
+      if (/scope/i.test(err.domoMessage ?? '')) {
+        return 'Domo refused a scope: ask only for scopes Domo knows (data, user, audit, dashboard, account, buzz, workflow) in `scope`.';
+      }
+      return `A Domo API client named "${name}" probably exists already: Domo refuses a second client of the same name. Set another \`client-name\`, or leave it empty for a name unique to each run (Domo also answers 400 for a scope it does not know: check \`scope\`).`;
     case 401:
-      return 'The Domo session is not valid: the session token (or the sign-on behind it) has expired, or `instance` names another instance.';
+      return route === 'developer-token'
+        ? 'Domo refused the developer token: it has expired or been revoked, or it belongs to another instance than `instance`. Make a new one in Admin > Security > Access tokens and update the secret.'
+        : 'The Domo session is not valid: the session token (or the sign-on behind it) has expired, or `instance` names another instance.';
     case 403:
-      return 'The user needs the "Create API OAuth Clients" grant in Domo (Admin > Roles).';
+      return route === 'developer-token'
+        ? "The developer token's owner may not create API clients: give that user the \"Create API OAuth Clients\" grant (Admin > Roles), or use a token of a user who has it."
+        : 'The user needs the "Create API OAuth Clients" grant in Domo (Admin > Roles).';
     case 404:
-      return 'Nothing answers at this address: check `api-url`.';
+      return route === 'developer-token'
+        ? 'Nothing answers at this address: check `instance`.'
+        : 'Nothing answers at this address: check `api-url`.';
     case 429:
       return 'Domo is rate-limiting: raise `retries`, or re-run the job later.';
     default:
@@ -94,32 +118,6 @@ export function warnOfOrphan(err: unknown, name: string): unknown {
   if (err.kind !== 'response' && !mayHaveActed(err)) return err;
   const also = err.hint ? ` ${err.hint}` : '';
   return err.update({
-    hint: `Domo may have created the client "${name}" anyway; it was not retried, to avoid a duplicate. Look for it in Domo's developer portal (My Account > Clients) or Admin > Security > Access tokens, and delete it.${also}`,
+    hint: `Domo may have created the client "${name}" anyway; it was not retried, to avoid a duplicate. Look for it in Admin > Security > Access tokens (or Domo's developer portal, My Account > Clients) and delete it.${also}`,
   });
-}
-
-export type DeleteOutcome = 'deleted' | 'unsupported';
-
-/**
- * Domo documents no delete call for clients; 404 and 405 mean "not here", and the caller
- * falls back to the instance's developer-tokens API.
- */
-export async function deleteClient(
-  transport: Transport,
-  apiUrl: string,
-  session: SessionHeaders,
-  clientId: string,
-): Promise<DeleteOutcome> {
-  try {
-    await send(transport, DELETE_CALL, {
-      method: 'DELETE',
-      url: `${apiUrl}/clients/${encodeURIComponent(clientId)}`,
-      headers: sessionHeaders(session),
-    });
-    return 'deleted';
-  } catch (err) {
-    if (err instanceof DomoError && (err.status === 404 || err.status === 405))
-      return 'unsupported';
-    throw err;
-  }
 }

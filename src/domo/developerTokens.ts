@@ -1,30 +1,102 @@
 /**
- * The instance API behind Domo's admin pages (Admin > Security > Access tokens). Domo does not
- * document it; it is the fallback for revoking a client when DELETE /clients is not there.
+ * The instance's API clients, as Domo's admin pages see them (Admin > Security > Access
+ * tokens): `/api/identity/v1/developer-tokens` on the instance. Domo does not document this
+ * API, but its admin pages and the community libraries that manage real instances use it; it
+ * is the only way to revoke a client, and the way to create one from a developer token.
  */
+import type { InstanceAuthKind } from '../config.js';
 import { DomoError } from '../errors.js';
 import { jsonObject, send, type Transport } from '../http.js';
+import { createHint, type CreatedClient, type NewClient } from './clients.js';
 
-export const LIST_CALL = 'Domo developer-token list (GET /api/identity/v1/developer-tokens)';
+export const CREATE_CALL =
+  'Domo client creation (POST /api/identity/v1/developer-tokens)';
+export const LIST_CALL = 'Domo API client list (GET /api/identity/v1/developer-tokens)';
 export const REVOKE_CALL =
-  'Domo developer-token revocation (DELETE /api/identity/v1/developer-tokens/{id})';
+  'Domo API client revocation (DELETE /api/identity/v1/developer-tokens/{id})';
 
-export interface DeveloperToken {
+/** The credential for the instance API: a session, or a developer token. */
+export interface InstanceAuth {
+  kind: InstanceAuthKind;
+  credential: string;
+}
+
+function authHeaders(auth: InstanceAuth): Record<string, string> {
+  return auth.kind === 'developer-token'
+    ? { 'x-domo-developer-token': auth.credential }
+    : { 'x-domo-authentication': auth.credential };
+}
+
+const PATH = '/api/identity/v1/developer-tokens';
+
+/** One creation attempt with a developer token. Not idempotent: the caller decides on retries. */
+export async function createWithDeveloperToken(
+  transport: Transport,
+  instanceUrl: string,
+  developerToken: string,
+  client: NewClient,
+): Promise<CreatedClient> {
+  try {
+    const response = await send(transport, CREATE_CALL, {
+      method: 'POST',
+      url: `${instanceUrl}${PATH}`,
+      headers: { 'x-domo-developer-token': developerToken, 'content-type': 'application/json' },
+      // `scopes`, plural, on this route (`scope` on api.domo.com/clients).
+      body: JSON.stringify({
+        name: client.name,
+        description: client.description,
+        scopes: client.scopes,
+      }),
+    });
+    const json = jsonObject(CREATE_CALL, response);
+    const { clientId, clientSecret, id } = json;
+    if (typeof clientId !== 'string' || !clientId || typeof clientSecret !== 'string' || !clientSecret) {
+      throw new DomoError({
+        call: CREATE_CALL,
+        kind: 'response',
+        detail: `HTTP ${response.status} without a clientId and clientSecret`,
+      });
+    }
+    return {
+      clientId,
+      clientSecret,
+      name: client.name,
+      listId: listId(id),
+    };
+  } catch (err) {
+    if (err instanceof DomoError && !err.hint) {
+      err.update({ hint: createHint(err, client.name, 'developer-token') });
+    }
+    throw err;
+  }
+}
+
+/** An entry of the instance's list of API clients. */
+export interface ListedClient {
+  /** The numeric id to revoke it by. */
   id: string;
+  /** As the list shows it, which may be shortened. */
   clientId: string | undefined;
   name: string | undefined;
 }
 
-export async function listDeveloperTokens(
+/** A numeric id as text, or '' when there is none (it goes into a URL path). */
+function listId(value: unknown): string {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  return typeof value === 'string' && /^\d{1,20}$/.test(value) ? value : '';
+}
+
+export async function listClients(
   transport: Transport,
   instanceUrl: string,
-  sessionToken: string,
-): Promise<DeveloperToken[]> {
+  auth: InstanceAuth,
+): Promise<ListedClient[]> {
   const response = await send(transport, LIST_CALL, {
     method: 'GET',
-    url: `${instanceUrl}/api/identity/v1/developer-tokens`,
-    headers: { 'x-domo-authentication': sessionToken },
+    url: `${instanceUrl}${PATH}`,
+    headers: authHeaders(auth),
   });
+  // A bare array since about mid-2025; under `entries` before that.
   const json: unknown = jsonObject(LIST_CALL, response);
   const entries = Array.isArray(json) ? json : (json as { entries?: unknown }).entries;
   if (!Array.isArray(entries)) {
@@ -34,12 +106,12 @@ export async function listDeveloperTokens(
       detail: 'the answer is neither a list nor an object with `entries`',
     });
   }
-  return entries.flatMap((entry): DeveloperToken[] => {
+  return entries.flatMap((entry): ListedClient[] => {
     if (!entry || typeof entry !== 'object') return [];
     const o = entry as Record<string, unknown>;
-    const id = typeof o.id === 'number' || typeof o.id === 'string' ? String(o.id) : '';
+    const id = listId(o.id);
     if (!id) return [];
-    const clientId = [o.clientId, o.client_id, o.apiClientId].find((v) => typeof v === 'string');
+    const clientId = [o.clientId, o.client_id].find((v) => typeof v === 'string');
     return [
       {
         id,
@@ -50,22 +122,61 @@ export async function listDeveloperTokens(
   });
 }
 
-export function findByClientId(
-  tokens: DeveloperToken[],
-  clientId: string,
-): DeveloperToken | undefined {
-  return tokens.find((token) => token.clientId === clientId);
+/** What the action knows of the client it created. */
+export interface ClientTarget {
+  clientId: string;
+  name: string;
+  /** The numeric id, when creation told it. */
+  listId: string;
 }
 
-export async function revokeDeveloperToken(
+/**
+ * The entry for `target`: by its numeric id or full client id; else by its name, which is
+ * unique, unless the entry shows a client id that cannot be a shortened form of ours (a
+ * same-named client someone else made must never be revoked).
+ */
+export function findListed(
+  list: ListedClient[],
+  target: ClientTarget,
+): ListedClient | undefined {
+  return (
+    list.find((e) => (target.listId !== '' && e.id === target.listId) || e.clientId === target.clientId) ??
+    list.find((e) => e.name === target.name && couldBe(e.clientId, target.clientId))
+  );
+}
+
+/**
+ * Whether a client id as a list shows it (perhaps cut short, or with parts hidden by `…` or
+ * `*`) may stand for `full`: every visible piece appears in `full`, in order.
+ */
+export function couldBe(shown: string | undefined, full: string): boolean {
+  let from = 0;
+  for (const piece of (shown ?? '').split(/[^A-Za-z0-9-]+/).filter(Boolean)) {
+    const at = full.indexOf(piece, from);
+    if (at < 0) return false;
+    from = at + piece.length;
+  }
+  return true;
+}
+
+export type RevokeOutcome = 'deleted' | 'not-found';
+
+/** Revokes by numeric id. Domo answers 400 (or 404) for an id it does not have. */
+export async function revokeClient(
   transport: Transport,
   instanceUrl: string,
-  sessionToken: string,
+  auth: InstanceAuth,
   id: string,
-): Promise<void> {
-  await send(transport, REVOKE_CALL, {
-    method: 'DELETE',
-    url: `${instanceUrl}/api/identity/v1/developer-tokens/${encodeURIComponent(id)}`,
-    headers: { 'x-domo-authentication': sessionToken },
-  });
+): Promise<RevokeOutcome> {
+  try {
+    await send(transport, REVOKE_CALL, {
+      method: 'DELETE',
+      url: `${instanceUrl}${PATH}/${encodeURIComponent(id)}`,
+      headers: authHeaders(auth),
+    });
+    return 'deleted';
+  } catch (err) {
+    if (err instanceof DomoError && (err.status === 400 || err.status === 404)) return 'not-found';
+    throw err;
+  }
 }

@@ -1,7 +1,8 @@
 /** The client-credentials token call: GET as Domo documents it, POST when Domo says 405. */
 import { DomoError } from '../errors.js';
 import { jsonObject, send, type Transport } from '../http.js';
-import { scrub } from '../secrets.js';
+import { remember } from '../secrets.js';
+import { controlIn } from '../text.js';
 import { transportHint } from './hints.js';
 
 export const TOKEN_CALL = 'Domo token request';
@@ -70,7 +71,11 @@ export async function requestToken(
   }
 }
 
-/** Checks the answer's shape: a token the action cannot vouch for is worse than none. */
+/**
+ * Checks the answer's shape: a token the action cannot vouch for is worse than none. Its fields
+ * become outputs as Domo sent them, so a field with a line break or control character is
+ * refused rather than altered (log lines and the summary clean what they quote themselves).
+ */
 export function parseToken(json: Record<string, unknown>): Token {
   const bad = (detail: string): DomoError =>
     new DomoError({
@@ -86,23 +91,40 @@ export function parseToken(json: Record<string, unknown>): Token {
   if (/[\s\u0000-\u001f\u007f-\u009f]/.test(accessToken)) {
     throw bad('`access_token` contains spaces or control characters');
   }
+  // A live credential from here on, even if the rest of the answer is refused: no error or
+  // later line may show it (the caller masks it with the runner once the answer is accepted).
+  remember(accessToken);
   const expiresIn = asSeconds(json.expires_in);
+  if (expiresIn === 0) throw bad('`expires_in` is 0: a token must live at least 1 s');
   if (expiresIn === undefined) {
     throw bad('`expires_in` is missing, not a whole number of seconds, or beyond 100 years');
   }
+  /** A string or number field as text ('' for anything else); one line, or refused. */
+  const text = (key: string, value: unknown): string => {
+    const said =
+      typeof value === 'number' && Number.isFinite(value)
+        ? String(value)
+        : typeof value === 'string'
+          ? value
+          : '';
+    const control = controlIn(said);
+    if (control) throw bad(`\`${key}\` contains a line break or control character (${control})`);
+    return said;
+  };
+  const userKey = json.userId !== undefined && json.userId !== null ? 'userId' : 'user_id';
   return {
     accessToken,
-    tokenType: text(json.token_type) || 'bearer',
+    tokenType: text('token_type', json.token_type) || 'bearer',
     expiresIn,
     scope: Array.isArray(json.scope)
       ? json.scope
-          .map((s) => (typeof s === 'string' ? text(s) : ''))
+          .map((s) => (typeof s === 'string' ? text('scope', s) : ''))
           .filter(Boolean)
           .join(' ')
-      : text(json.scope),
-    customer: text(json.customer),
-    userId: text(json.userId ?? json.user_id),
-    role: text(json.role),
+      : text('scope', json.scope),
+    customer: text('customer', json.customer),
+    userId: text(userKey, json[userKey]),
+    role: text('role', json.role),
   };
 }
 
@@ -114,12 +136,6 @@ function asSeconds(value: unknown): number | undefined {
   return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 && n <= MAX_LIFETIME_S
     ? n
     : undefined;
-}
-
-/** Strings and numbers as text, one clean line without secrets; anything else as empty. */
-function text(value: unknown): string {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return typeof value === 'string' ? scrub(value, 500) : '';
 }
 
 function withHint(err: unknown, scope: string): unknown {

@@ -1,0 +1,933 @@
+/**
+ * The documentation's promises: README tables in step with action.yml, a README short enough
+ * to read (with a table of contents that matches it), links that lead somewhere, no text that
+ * only makes sense inside the team, and a Troubleshooting page with a heading for every error
+ * and warning the action can print, found by running bad inputs and failing answers through
+ * the real code.
+ */
+import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+// The runner emulator's parsers, so that this file reads commands as the e2e tests do.
+import { parseCommands, parseFileCommands } from '../dev/runner.mjs';
+
+const { run } = await import('../src/main.js');
+const { cleanup } = await import('../src/cleanup.js');
+const { resetMasks } = await import('../src/publish.js');
+const { classify } = await import('../src/http.js');
+type Transport = import('../src/http.js').Transport;
+type HttpRequest = import('../src/http.js').HttpRequest;
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const read = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8');
+
+type Mapping = Record<string, unknown>;
+const isMapping = (value: unknown): value is Mapping =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const mapping = (value: unknown): Mapping => (isMapping(value) ? value : {});
+const nonEmptyString = (value: unknown): boolean =>
+  typeof value === 'string' && value.trim() !== '';
+
+const action = mapping(YAML.parse(read('action.yml')));
+const actionInputs = mapping(action.inputs);
+const actionOutputs = mapping(action.outputs);
+
+/** Fails with `message` unless `ok`: for checks whose failure must say what was looked for. */
+function check(ok: boolean, message: string): void {
+  if (!ok) throw new Error(message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown
+
+/** The lines of a document outside fenced code blocks (code blocks become empty lines). */
+function prose(markdown: string): string[] {
+  let fenced = false;
+  return markdown.split(/\r?\n/).map((line) => {
+    if (/^\s*(```|~~~)/.test(line)) {
+      fenced = !fenced;
+      return '';
+    }
+    return fenced ? '' : line;
+  });
+}
+
+/** The `level` headings of a document (text after the #s), outside code blocks. */
+function headings(markdown: string, level: number): string[] {
+  const marker = `${'#'.repeat(level)} `;
+  return prose(markdown)
+    .filter((line) => line.startsWith(marker))
+    .map((line) => line.slice(marker.length).trim());
+}
+
+/** Cells of one `| a | b |` line; `\|` inside a cell is not a separator. */
+function cells(line: string): string[] {
+  return line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/(?<!\\)\|$/, '')
+    .split(/(?<!\\)\|/)
+    .map((cell) => cell.trim().replace(/\\\|/g, '|'));
+}
+
+interface Table {
+  header: string[];
+  rows: string[][];
+}
+
+/** The first table under the `## <heading>` section of a markdown document. */
+function tableUnder(markdown: string, heading: string): Table {
+  const lines = markdown.split(/\r?\n/);
+  const start = lines.findIndex((line) => line.trim() === `## ${heading}`);
+  check(start >= 0, `README has no line "## ${heading}"`);
+  let end = lines.findIndex((line, i) => i > start && /^##?\s/.test(line));
+  if (end < 0) end = lines.length;
+  const section = lines.slice(start + 1, end);
+  const first = section.findIndex((line) => line.trim().startsWith('|'));
+  check(first >= 0, `"## ${heading}" has no table (no line starting with "|")`);
+  let last = first;
+  while (last < section.length && section[last]!.trim().startsWith('|')) last += 1;
+  const [headerLine, separatorLine, ...rowLines] = section.slice(first, last);
+  const header = cells(headerLine!);
+  const separator = cells(separatorLine ?? '');
+  check(
+    separator.length === header.length && separator.every((c) => /^:?-{3,}:?$/.test(c)),
+    `"## ${heading}": the table's second line is not a separator row like "| --- | --- |"`,
+  );
+  return { header, rows: rowLines.map(cells) };
+}
+
+/** `` `name` `` -> name; anything else is not a code span. */
+function codeSpan(cell: string): string | undefined {
+  return /^`([^`]+)`$/.exec(cell)?.[1];
+}
+
+/** How the README writes a default: `value` in backticks, or an em dash for none. */
+function readmeDefault(value: unknown): string {
+  return value === undefined || value === null || String(value) === '' ? '—' : `\`${value}\``;
+}
+
+/**
+ * The anchor GitHub gives a heading: its text without markup, lower-cased, punctuation other
+ * than `-` and `_` dropped, spaces made hyphens; a repeated anchor gets -1, -2...
+ */
+function anchors(markdown: string): Set<string> {
+  const seen = new Map<string, number>();
+  const result = new Set<string>();
+  for (const line of prose(markdown)) {
+    const match = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
+    if (!match) continue;
+    const text = match[1]!
+      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .replace(/[`*]/g, '')
+      .toLowerCase();
+    const base = text.replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    result.add(n === 0 ? base : `${base}-${n}`);
+  }
+  return result;
+}
+
+/** Every `[text](target)` and `![alt](target)` of a document, outside code blocks and spans. */
+function links(markdown: string): Array<{ line: number; target: string }> {
+  const found: Array<{ line: number; target: string }> = [];
+  prose(markdown).forEach((text, i) => {
+    const withoutCode = text.replace(/`[^`]*`/g, '');
+    for (const m of withoutCode.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
+      found.push({ line: i + 1, target: m[1]! });
+    }
+  });
+  return found;
+}
+
+const DOCS = readdirSync(path.join(ROOT, 'docs'))
+  .filter((file) => file.endsWith('.md'))
+  .map((file) => `docs/${file}`)
+  .sort();
+
+// ---------------------------------------------------------------------------------------------
+// README
+
+describe('README', () => {
+  const readme = read('README.md');
+  const lines = readme.split(/\r?\n/);
+  const sections = headings(readme, 2);
+
+  test('is at most 260 lines long (the rest belongs in docs/)', () => {
+    check(
+      lines.length <= 260,
+      `README.md has ${lines.length} lines; move detail into docs/ to get to 260 or fewer`,
+    );
+  });
+
+  test('has the sections in the promised order', () => {
+    expect(sections).toEqual([
+      'Contents',
+      'Quick start',
+      'Usage',
+      'Inputs',
+      'Outputs',
+      'Environment variables',
+      'Security',
+      'Documentation',
+      'License',
+    ]);
+  });
+
+  test('has a table of contents whose entries are its ## headings, in order', () => {
+    const start = lines.indexOf('## Contents');
+    check(start >= 0, 'README.md has no line "## Contents"');
+    const end = lines.findIndex((line, i) => i > start && line.startsWith('## '));
+    const entries = lines
+      .slice(start + 1, end)
+      .filter((line) => line.startsWith('- '))
+      .map((line) => {
+        const m = /^- \[([^\]]+)\]\(#([^)]+)\)$/.exec(line);
+        check(m !== null, `README.md: the contents line "${line}" is not "- [Heading](#anchor)"`);
+        return { text: m![1]!, anchor: m![2]! };
+      });
+    expect(entries.map((e) => e.text)).toEqual(sections.filter((s) => s !== 'Contents'));
+    const known = anchors(readme);
+    for (const { text, anchor } of entries) {
+      check(
+        known.has(anchor),
+        `README.md: the contents entry "${text}" links to a missing #${anchor}`,
+      );
+    }
+  });
+
+  test('starts with `npm ci && npm start` and `npm test`', () => {
+    const firstFence = lines.findIndex((line) => line.startsWith('```'));
+    check(firstFence >= 0, 'README.md has no code block');
+    const commands = lines
+      .slice(firstFence + 1, firstFence + 3)
+      .map((line) => line.replace(/\s+#.*$/, '').trim());
+    expect(commands).toEqual(['npm ci && npm start', 'npm test']);
+  });
+
+  test('shows the job summary image made by `npm run docs:summary-image`', () => {
+    check(
+      /!\[[^\]]+\]\(docs\/job-summary\.svg\)/.test(readme),
+      'README.md has no line with "![...](docs/job-summary.svg)"',
+    );
+    const scripts = mapping(mapping(JSON.parse(read('package.json'))).scripts);
+    expect(scripts['docs:summary-image']).toBe('node dev/summary-image.mjs');
+  });
+
+  describe('Inputs table', () => {
+    const table = tableUnder(readme, 'Inputs');
+    const rows = new Map(table.rows.map((row) => [codeSpan(row[0] ?? ''), row]));
+
+    test('has the columns Input | Default | Description', () => {
+      expect(table.header).toEqual(['Input', 'Default', 'Description']);
+      for (const row of table.rows) expect(row).toHaveLength(3);
+    });
+
+    test('names every input of action.yml in backticks, once, in its order, and nothing else', () => {
+      const names = table.rows.map((row) => codeSpan(row[0] ?? '') ?? `not a code span: ${row[0]}`);
+      expect(names).toEqual(Object.keys(actionInputs));
+    });
+
+    const inputDefaults = Object.keys(actionInputs).map((name): [string, unknown] => [
+      name,
+      mapping(actionInputs[name]).default,
+    ]);
+
+    test.each(inputDefaults)(
+      '`%s` is documented with its default from action.yml',
+      (name, defaultValue) => {
+        const row = rows.get(name);
+        check(row !== undefined, `README.md's Inputs table has no row "| \`${name}\` | ..."`);
+        expect(row![1]).toBe(readmeDefault(defaultValue));
+        expect(nonEmptyString(row![2])).toBe(true);
+      },
+    );
+
+    // The texts that say how an input behaves, not just what it is, must agree word for word.
+    test.each([
+      ['developer-token', 'X-DOMO-Developer-Token'],
+      ['developer-token', 'Admin > Security > Access tokens'],
+      [
+        'client-name',
+        '<GITHUB_REPOSITORY> run <GITHUB_RUN_ID>.<GITHUB_RUN_ATTEMPT> <GITHUB_JOB> <6 random hex digits>',
+      ],
+    ])('`%s` says "%s", as action.yml does', (name, words) => {
+      expect(String(mapping(actionInputs[name]).description)).toContain(words);
+      check(
+        (rows.get(name)?.[2] ?? '').includes(words),
+        `README.md's row for \`${name}\` does not say "${words}"`,
+      );
+    });
+  });
+
+  describe('Outputs table', () => {
+    const table = tableUnder(readme, 'Outputs');
+    const rows = new Map(table.rows.map((row) => [codeSpan(row[0] ?? ''), row]));
+
+    test('has the columns Output | Description', () => {
+      expect(table.header).toEqual(['Output', 'Description']);
+      for (const row of table.rows) expect(row).toHaveLength(2);
+    });
+
+    test('names every output of action.yml in backticks, once, in its order, and nothing else', () => {
+      const names = table.rows.map((row) => codeSpan(row[0] ?? '') ?? `not a code span: ${row[0]}`);
+      expect(names).toEqual(Object.keys(actionOutputs));
+    });
+
+    test.each(Object.keys(actionOutputs))('`%s` is documented', (name) => {
+      check(
+        nonEmptyString(rows.get(name)?.[1]),
+        `README.md's Outputs table has no row "| \`${name}\` | <description> |"`,
+      );
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Links, and words that belong inside the team
+
+describe('links', () => {
+  const documents = ['README.md', ...DOCS];
+
+  test('docs/ has the promised pages', () => {
+    expect(DOCS).toEqual(
+      expect.arrayContaining([
+        'docs/TROUBLESHOOTING.md',
+        'docs/behaviour.md',
+        'docs/performance.md',
+        'docs/provision-mode.md',
+      ]),
+    );
+  });
+
+  test.each(documents)(
+    'every relative link in %s leads to a file (and heading) that exists',
+    (doc) => {
+      const text = read(doc);
+      const broken: string[] = [];
+      for (const { line, target } of links(text)) {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // https:, mailto:...
+        const [file = '', anchor] = target.split('#');
+        const resolved = file ? path.posix.join(path.posix.dirname(doc), file) : doc;
+        if (!existsSync(path.join(ROOT, resolved))) {
+          broken.push(`${doc}:${line}: "${target}" (no file ${resolved})`);
+          continue;
+        }
+        if (anchor && resolved.endsWith('.md') && !anchors(read(resolved)).has(anchor)) {
+          broken.push(`${doc}:${line}: "${target}" (${resolved} has no heading for #${anchor})`);
+        }
+      }
+      expect(broken).toEqual([]);
+    },
+  );
+});
+
+/** Text files of the project, skipping dependencies, build caches and tool output. */
+function projectFiles(dir = ''): string[] {
+  const skip = new Set(['node_modules', '.git', '.cache', 'coverage', 'reports', '.tmp']);
+  const files: string[] = [];
+  for (const entry of readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+    const rel = dir ? `${dir}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (!skip.has(entry.name) && !entry.name.startsWith('.stryker'))
+        files.push(...projectFiles(rel));
+    } else if (
+      /\.(md|ya?ml|json|[cm]?[jt]s|txt|sh|svg|example)$|^run$|^\.[a-z]+$/.test(entry.name)
+    ) {
+      files.push(rel);
+    }
+  }
+  return files;
+}
+
+test("no project text points at material outside the repository or the team's private words", () => {
+  // Built from parts, so that this file does not contain them itself.
+  const words = [
+    ['..', 'shared'].join('/'),
+    ['', 'work', ''].join('/'),
+    ['design', 'card'].join(' '),
+  ];
+  const found: string[] = [];
+  for (const file of projectFiles()) {
+    read(file)
+      .split('\n')
+      .forEach((line, i) => {
+        for (const word of words) {
+          if (line.toLowerCase().includes(word)) found.push(`${file}:${i + 1} mentions "${word}"`);
+        }
+      });
+  }
+  expect(found).toEqual([]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Troubleshooting: one heading per message, held to the messages the code prints
+
+const TROUBLESHOOTING = 'docs/TROUBLESHOOTING.md';
+/** The `###` headings: each is a message's first words; … stands for any text, 5xx for 500-599. */
+const messageHeadings = headings(read(TROUBLESHOOTING), 3);
+const headingPatterns = messageHeadings.map(
+  (heading) =>
+    new RegExp(
+      `^${heading
+        .split('…')
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/(\d)xx/g, '$1\\d\\d'))
+        .join('.*')}`,
+    ),
+);
+const headingsFor = (message: string): string[] =>
+  messageHeadings.filter((_, i) => headingPatterns[i]!.test(message));
+
+type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | Error;
+type Route = 'token' | 'signon' | 'create' | 'create-dev' | 'list' | 'revoke';
+
+interface Scenario {
+  inputs: Record<string, string>;
+  /** Answers that replace the working Domo's, per route; a list is used in turn, the last repeated. */
+  answers?: Partial<Record<Route, Answer | Answer[]>>;
+  /** Without GITHUB_OUTPUT and the other runner files. */
+  noRunnerFiles?: boolean;
+  /** Replaces the run's GITHUB_* variables. */
+  env?: Record<string, string>;
+}
+
+const socketError = (code: string): Error => Object.assign(new Error(code), { code });
+const json = (body: unknown): string => (typeof body === 'string' ? body : JSON.stringify(body));
+
+function route(request: HttpRequest): Route {
+  const { pathname } = new URL(request.url);
+  if (pathname.endsWith('/oauth/token')) return 'token';
+  if (pathname.endsWith('/api/content/v2/authentication')) return 'signon';
+  if (pathname.endsWith('/clients')) return 'create';
+  if (/\/api\/identity\/v1\/developer-tokens\/[^/]+$/.test(pathname)) return 'revoke';
+  if (pathname.endsWith('/api/identity/v1/developer-tokens')) {
+    return request.method === 'POST' ? 'create-dev' : 'list';
+  }
+  throw new Error(`the fake Domo has no route for ${request.method} ${request.url}`);
+}
+
+/**
+ * A Domo that works, as the contract describes it, unless a scenario says otherwise for a
+ * route. Its clients are listed until revoked.
+ */
+function fakeDomo(scenario: Scenario, created: Mapping[]): Transport {
+  const listed: Array<{ id: number; clientId: string; name: string }> = [];
+  const turns = new Map<Route, number>();
+  let next = 1;
+  return async (request) => {
+    const which = route(request);
+    if (which === 'create' || which === 'create-dev')
+      created.push(JSON.parse(request.body ?? '{}'));
+    const override = scenario.answers?.[which];
+    if (override !== undefined) {
+      const list = Array.isArray(override) ? override : [override];
+      const turn = turns.get(which) ?? 0;
+      turns.set(which, turn + 1);
+      const answer = list[Math.min(turn, list.length - 1)]!;
+      if (answer instanceof Error) throw classify(answer, request.url, 30);
+      return { headers: {}, ...answer, body: answer.body === undefined ? '' : json(answer.body) };
+    }
+    const reply = (status: number, body?: unknown) => ({
+      status,
+      headers: {},
+      body: body === undefined ? '' : json(body),
+    });
+    const sent = request.body ? (JSON.parse(request.body) as Mapping) : {};
+    switch (which) {
+      case 'token':
+        return reply(200, {
+          access_token: 'tok-SECRET',
+          token_type: 'bearer',
+          expires_in: 3599,
+          scope: 'data',
+          customer: 'acmecompany',
+          userId: 42,
+          role: 'Admin',
+        });
+      case 'signon':
+        return reply(200, { success: true, sessionToken: 'session-SECRET', userId: 42 });
+      case 'create':
+      case 'create-dev': {
+        const entry = { id: next, clientId: `cid-${next}`, name: String(sent.name) };
+        next += 1;
+        listed.push(entry);
+        return which === 'create'
+          ? reply(201, { client_id: entry.clientId, client_secret: 'csecret-SECRET' })
+          : reply(201, { id: entry.id, clientId: entry.clientId, clientSecret: 'csecret-SECRET' });
+      }
+      case 'list':
+        return reply(200, listed);
+      case 'revoke': {
+        const id = Number(request.url.split('/').pop());
+        const at = listed.findIndex((entry) => entry.id === id);
+        if (at < 0) return reply(400, { message: 'validate that it exists' });
+        listed.splice(at, 1);
+        return reply(204);
+      }
+    }
+  };
+}
+
+let dir: string;
+let stdout: string;
+const savedEnv = { ...process.env };
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'domo-auth-docs-'));
+  stdout = '';
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+  rmSync(dir, { recursive: true, force: true });
+  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+  Object.assign(process.env, savedEnv);
+  process.exitCode = undefined;
+});
+
+interface Job {
+  /** The errors and warnings, in order. */
+  problems: string[];
+  /** The log as a person reads it: plain lines, and warnings as "Warning: …". */
+  log: string[];
+  /** The bodies of the requests that created a client. */
+  created: Mapping[];
+}
+
+/**
+ * What a job prints: the main step, then, when it saved state, the post step, both run by the
+ * real code against the fake Domo, with no real waiting.
+ */
+async function jobOf(scenario: Scenario): Promise<Job> {
+  stdout = '';
+  for (const key of Object.keys(process.env)) {
+    if (/^(INPUT_|STATE_|GITHUB_|RUNNER_)/.test(key)) delete process.env[key];
+  }
+  const files = ['output', 'env', 'state', 'summary'].map((name) => path.join(dir, name));
+  for (const file of files) writeFileSync(file, '');
+  const [output, env, state, summary] = files;
+  Object.assign(process.env, {
+    GITHUB_REPOSITORY: 'octo-org/octo-repo',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_JOB: 'deploy',
+    GITHUB_SERVER_URL: 'https://github.com',
+    ...scenario.env,
+    ...(scenario.noRunnerFiles
+      ? {}
+      : {
+          GITHUB_OUTPUT: output,
+          GITHUB_ENV: env,
+          GITHUB_STATE: state,
+          GITHUB_STEP_SUMMARY: summary,
+        }),
+  });
+  for (const [name, value] of Object.entries(scenario.inputs)) {
+    process.env[`INPUT_${name.toUpperCase()}`] = value;
+  }
+  let now = Date.UTC(2026, 10, 23, 12, 0, 0);
+  const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+  const created: Mapping[] = [];
+  const domo = fakeDomo(scenario, created);
+  const deps = { clock, random: () => 0.5, transport: () => domo };
+  resetMasks();
+  await run({ ...deps, env: process.env });
+  const saved = scenario.noRunnerFiles ? {} : parseFileCommands(readFileSync(state!, 'utf8'));
+  if (Object.keys(saved).length > 0) {
+    for (const key of Object.keys(process.env))
+      if (key.startsWith('INPUT_')) delete process.env[key];
+    for (const [name, value] of Object.entries(saved)) process.env[`STATE_${name}`] = value;
+    resetMasks();
+    await cleanup(deps);
+  }
+  const commands = parseCommands(stdout);
+  const log = stdout
+    .split('\n')
+    .filter((line) => line && !line.startsWith('::'))
+    .concat(commands.filter((c) => c.name === 'warning').map((c) => `Warning: ${c.message}`));
+  const problems = commands
+    .filter((c) => c.name === 'error' || c.name === 'warning')
+    .map((c) => c.message);
+  return { problems, log, created };
+}
+
+const messagesOf = async (scenario: Scenario): Promise<string[]> =>
+  (await jobOf(scenario)).problems;
+
+// Secrets that no message could contain by chance: the action redacts every one it knows.
+const token = { 'client-id': 'id', 'client-secret': 'client-SECRET-1', retries: '5' };
+const provision = { mode: 'provision', instance: 'acme', 'session-token': 'session-SECRET-2' };
+const password = {
+  mode: 'provision',
+  instance: 'acme',
+  username: 'ci@acme.example',
+  password: 'password-SECRET-3',
+};
+const cookie = { mode: 'provision', instance: 'acme', 'session-cookie': 'cookie-SECRET-4' };
+const developer = { mode: 'provision', instance: 'acme', 'developer-token': 'developer-SECRET-5' };
+const body = (domoSays: Mapping) => ({ body: domoSays });
+
+/** Bad inputs: each fails before any request, with a message naming the input. */
+const inputScenarios: Array<[string, Scenario]> = [
+  ['no inputs', { inputs: {} }],
+  ['no client-secret', { inputs: { 'client-id': 'id' } }],
+  ['an empty scope', { inputs: { ...token, scope: '' } }],
+  ['a scope with a slash', { inputs: { ...token, scope: 'data da/ta' } }],
+  ['an unknown mode', { inputs: { ...token, mode: 'oauth' } }],
+  ['an http api-url', { inputs: { ...token, 'api-url': 'http://api.domo.com' } }],
+  ['an api-url that is no URL', { inputs: { ...token, 'api-url': 'not a url' } }],
+  ['an ftp api-url', { inputs: { ...token, 'api-url': 'ftp://api.domo.com' } }],
+  ['an api-url with a query', { inputs: { ...token, 'api-url': 'https://api.domo.com/?a=b' } }],
+  ['an http instance', { inputs: { ...provision, instance: 'http://acme.domo.com' } }],
+  ['an instance with spaces', { inputs: { ...provision, instance: 'acme company' } }],
+  ['retries 21', { inputs: { ...token, retries: '21' } }],
+  ['timeout-seconds 0', { inputs: { ...token, 'timeout-seconds': '0' } }],
+  ['export-env yes', { inputs: { ...token, 'export-env': 'yes' } }],
+  ['summary no', { inputs: { ...token, summary: 'no' } }],
+  ['delete-client maybe', { inputs: { ...provision, 'delete-client': 'maybe' } }],
+  ['env-var 1X', { inputs: { ...token, 'env-var': '1X' } }],
+  ['env-var GITHUB_TOKEN', { inputs: { ...token, 'env-var': 'GITHUB_TOKEN' } }],
+  ['a client-id with a colon', { inputs: { ...token, 'client-id': 'a:b' } }],
+  ['no session source', { inputs: { mode: 'provision', instance: 'acme' } }],
+  [
+    'two session sources',
+    { inputs: { ...developer, username: 'u', password: 'password-SECRET-3' } },
+  ],
+  [
+    'a username without password',
+    { inputs: { mode: 'provision', instance: 'acme', username: 'u' } },
+  ],
+  ['a password without username', { inputs: { ...password, username: '' } }],
+  ['no instance', { inputs: { ...provision, instance: '' } }],
+  ['an instance with a path', { inputs: { ...provision, instance: 'https://acme.domo.com/x' } }],
+  ['a session-token with a space', { inputs: { ...provision, 'session-token': 'a b' } }],
+  ['a developer-token with a space', { inputs: { ...developer, 'developer-token': 'a b' } }],
+  ['a session-cookie with a semicolon', { inputs: { ...cookie, 'session-cookie': 'a;b' } }],
+  ['a two-line client-name', { inputs: { ...provision, 'client-name': 'a\nb' } }],
+  ['no runner files', { inputs: token, noRunnerFiles: true }],
+];
+
+/** Failed calls, and the post step's revocation going wrong. */
+const callScenarios: Array<[string, Scenario]> = [
+  // The token request
+  [
+    'token: 401',
+    {
+      inputs: token,
+      answers: { token: { status: 401, ...body({ error_description: 'Bad credentials' }) } },
+    },
+  ],
+  [
+    'token: 400 for a scope',
+    {
+      inputs: token,
+      answers: { token: { status: 400, ...body({ error_description: 'Invalid scope: x' }) } },
+    },
+  ],
+  [
+    'token: 403',
+    { inputs: token, answers: { token: { status: 403, ...body({ message: 'Forbidden' }) } } },
+  ],
+  ['token: 404', { inputs: token, answers: { token: { status: 404 } } }],
+  ['token: 405 to GET and POST', { inputs: token, answers: { token: { status: 405 } } }],
+  [
+    'token: 429 every time',
+    { inputs: token, answers: { token: { status: 429, headers: { 'retry-after': '1' } } } },
+  ],
+  [
+    'token: 429 without retries',
+    { inputs: { ...token, retries: '0' }, answers: { token: { status: 429 } } },
+  ],
+  [
+    'token: 502 every time',
+    {
+      inputs: token,
+      answers: { token: { status: 502, body: '<html><title>Bad gateway</title></html>' } },
+    },
+  ],
+  ['token: a timeout', { inputs: token, answers: { token: socketError('ETIMEDOUT') } }],
+  ['token: connection refused', { inputs: token, answers: { token: socketError('ECONNREFUSED') } }],
+  ['token: connection reset', { inputs: token, answers: { token: socketError('ECONNRESET') } }],
+  ['token: DNS', { inputs: token, answers: { token: socketError('ENOTFOUND') } }],
+  ['token: TLS', { inputs: token, answers: { token: socketError('CERT_HAS_EXPIRED') } }],
+  [
+    'token: a redirect',
+    {
+      inputs: token,
+      answers: { token: { status: 302, headers: { location: 'https://elsewhere.test/' } } },
+    },
+  ],
+  [
+    'token: an HTML page with 200',
+    {
+      inputs: token,
+      answers: { token: { status: 200, body: '<html><title>Sign in</title></html>' } },
+    },
+  ],
+  [
+    'token: JSON without a token',
+    { inputs: token, answers: { token: { status: 200, body: { expires_in: 60 } } } },
+  ],
+  // Sign-on
+  [
+    'sign-on: a wrong password',
+    {
+      inputs: password,
+      answers: {
+        signon: { status: 200, ...body({ success: false, reason: 'INVALID_CREDENTIALS' }) },
+      },
+    },
+  ],
+  [
+    'sign-on: a locked account',
+    {
+      inputs: password,
+      answers: { signon: { status: 200, ...body({ success: false, reason: 'ACCOUNT_LOCKED' }) } },
+    },
+  ],
+  [
+    'sign-on: an expired cookie (refused)',
+    { inputs: cookie, answers: { signon: { status: 200, ...body({ success: false }) } } },
+  ],
+  ['sign-on: an expired cookie (401)', { inputs: cookie, answers: { signon: { status: 401 } } }],
+  ['sign-on: an unknown instance', { inputs: password, answers: { signon: { status: 403 } } }],
+  [
+    'sign-on: success without a session token',
+    { inputs: password, answers: { signon: { status: 200, ...body({ success: true }) } } },
+  ],
+  // Client creation with a session
+  [
+    'create: a taken name',
+    {
+      inputs: provision,
+      answers: { create: { status: 400, ...body({ message: 'Bad Request' }) } },
+    },
+  ],
+  [
+    'create: an unknown scope',
+    {
+      inputs: provision,
+      answers: { create: { status: 400, ...body({ message: 'Invalid scope' }) } },
+    },
+  ],
+  [
+    'create: a stale session',
+    {
+      inputs: provision,
+      answers: { create: { status: 401, ...body({ message: 'Unauthorized' }) } },
+    },
+  ],
+  [
+    'create: a missing grant',
+    { inputs: provision, answers: { create: { status: 403, ...body({ message: 'Forbidden' }) } } },
+  ],
+  ['create: an ambiguous 500', { inputs: provision, answers: { create: { status: 500 } } }],
+  ['create: a timeout', { inputs: provision, answers: { create: socketError('ETIMEDOUT') } }],
+  [
+    'create: a reset connection',
+    { inputs: provision, answers: { create: socketError('ECONNRESET') } },
+  ],
+  [
+    'create: a client id with a line break',
+    {
+      inputs: provision,
+      answers: {
+        create: { status: 201, body: { client_id: 'cid\nx', client_secret: 'csecret-SECRET' } },
+      },
+    },
+  ],
+  [
+    'token: a customer with a line break',
+    {
+      inputs: token,
+      answers: {
+        token: {
+          status: 200,
+          body: { access_token: 'tok-SECRET', expires_in: 60, customer: 'a\nb' },
+        },
+      },
+    },
+  ],
+  [
+    'create: 2xx without credentials',
+    { inputs: provision, answers: { create: { status: 201, body: {} } } },
+  ],
+  // Client creation with a developer token
+  [
+    'create (developer token): a taken name',
+    {
+      inputs: developer,
+      answers: { 'create-dev': { status: 400, ...body({ message: 'Bad Request' }) } },
+    },
+  ],
+  [
+    'create (developer token): a refused token',
+    {
+      inputs: developer,
+      answers: { 'create-dev': { status: 401, ...body({ message: 'Unauthorized' }) } },
+    },
+  ],
+  [
+    'create (developer token): a missing grant',
+    {
+      inputs: developer,
+      answers: { 'create-dev': { status: 403, ...body({ message: 'Forbidden' }) } },
+    },
+  ],
+  [
+    'create (developer token): a wrong instance',
+    { inputs: developer, answers: { 'create-dev': { status: 404 } } },
+  ],
+  [
+    'create (developer token): an ambiguous 502',
+    { inputs: developer, answers: { 'create-dev': { status: 502 } } },
+  ],
+  // The post step
+  [
+    'revoke: the session expired',
+    { inputs: provision, answers: { list: { status: 401, ...body({ message: 'expired' }) } } },
+  ],
+  ['revoke: Domo down', { inputs: provision, answers: { list: { status: 503 } } }],
+  [
+    'revoke: the DELETE refused',
+    { inputs: developer, answers: { revoke: { status: 403, ...body({ message: 'Forbidden' }) } } },
+  ],
+  [
+    'revoke: still listed after the DELETE',
+    { inputs: developer, answers: { revoke: { status: 204 } } },
+  ],
+  // A warning, not a failure
+  ['an input of the other mode', { inputs: { ...provision, 'client-id': 'id' } }],
+];
+
+describe(`${TROUBLESHOOTING}`, () => {
+  test('has message headings (### Message as the user sees it)', () => {
+    expect(messageHeadings.length).toBeGreaterThan(20);
+  });
+
+  test.each(inputScenarios)('explains the input error for %s', async (_, scenario) => {
+    const messages = await messagesOf(scenario);
+    expect(messages.length).toBeGreaterThan(0);
+    for (const message of messages) {
+      check(
+        headingsFor(message).length > 0,
+        `${TROUBLESHOOTING} has no heading "### <first words>" for the message:\n  ${message}`,
+      );
+    }
+  });
+
+  test.each(callScenarios)('explains what the action prints for %s', async (_, scenario) => {
+    const messages = await messagesOf(scenario);
+    expect(messages.length).toBeGreaterThan(0);
+    for (const message of messages) {
+      check(
+        headingsFor(message).length > 0,
+        `${TROUBLESHOOTING} has no heading "### <first words>" for the message:\n  ${message}`,
+      );
+    }
+  });
+
+  test('every heading is a message the action prints (none left over from an old message)', async () => {
+    const reached = new Set<string>();
+    for (const [, scenario] of [...inputScenarios, ...callScenarios]) {
+      for (const message of await messagesOf(scenario)) {
+        for (const heading of headingsFor(message)) reached.add(heading);
+      }
+    }
+    const stale = messageHeadings.filter((heading) => !reached.has(heading));
+    check(
+      stale.length === 0,
+      `${TROUBLESHOOTING} has headings that no message starts with (or no scenario here makes):\n  ${stale.join('\n  ')}`,
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Provision mode: what the page quotes is what the action sends and prints
+
+describe('docs/provision-mode.md', () => {
+  const page = read('docs/provision-mode.md');
+  const lines = page.split(/\r?\n/);
+  /** The lines of the first ```text block after the heading line `heading`. */
+  const quotedUnder = (heading: string): string[] => {
+    const start = lines.indexOf(heading);
+    check(start >= 0, `docs/provision-mode.md has no line "${heading}"`);
+    const open = lines.findIndex((line, i) => i > start && line === '```text');
+    const close = lines.findIndex((line, i) => i > open && line === '```');
+    check(open > 0 && close > open, `"${heading}" has no \`\`\`text block`);
+    return lines.slice(open + 1, close);
+  };
+  const asPattern = (line: string): RegExp =>
+    new RegExp(
+      `^${line
+        .split('…')
+        .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    );
+  const dev = {
+    mode: 'provision',
+    instance: 'acmecompany',
+    'developer-token': 'developer-SECRET-5',
+  };
+  const session = {
+    mode: 'provision',
+    instance: 'acmecompany',
+    'session-token': 'session-SECRET-2',
+  };
+
+  test('the post step prints the lines quoted under "Revocation in the post step"', async () => {
+    const printed: string[] = [];
+    for (const scenario of [
+      { inputs: dev },
+      { inputs: session, answers: { list: { status: 200, body: [] } } },
+      { inputs: dev, answers: { revoke: { status: 204 } } },
+      { inputs: { ...dev, 'delete-client': 'false' } },
+    ]) {
+      printed.push(...(await jobOf(scenario)).log);
+    }
+    const quoted = quotedUnder('## Revocation in the post step');
+    expect(quoted.length).toBeGreaterThanOrEqual(4);
+    for (const line of quoted) {
+      check(
+        printed.some((p) => asPattern(line).test(p)),
+        `docs/provision-mode.md quotes a line the post step does not print:\n  ${line}\nIt printed:\n  ${printed.join('\n  ')}`,
+      );
+    }
+  });
+
+  test('the descriptions quoted are the ones the action gives its clients', async () => {
+    const env = { GITHUB_REPOSITORY: 'OWNER/REPO', GITHUB_RUN_ID: 'RUN_ID' };
+    const sent: string[] = [];
+    for (const deleteClient of ['true', 'false']) {
+      const job = await jobOf({ inputs: { ...session, 'delete-client': deleteClient }, env });
+      sent.push(String(job.created[0]?.description));
+    }
+    const quoted = quotedUnder("### The client's description");
+    for (const description of sent) {
+      check(
+        quoted.includes(description),
+        `docs/provision-mode.md does not quote the description the action sends:\n  ${description}`,
+      );
+    }
+  });
+
+  test('the default client name is as the template and the example say', async () => {
+    const job = await jobOf({ inputs: session });
+    const name = String(job.created[0]?.name);
+    const shape = /^github-actions octo-org\/octo-repo run 4242\.1 deploy [0-9a-f]{6}$/;
+    expect(name).toMatch(shape);
+    const [template, example] = quotedUnder('### Client names');
+    expect(template).toBe(
+      'github-actions <GITHUB_REPOSITORY> run <GITHUB_RUN_ID>.<GITHUB_RUN_ATTEMPT> <GITHUB_JOB> <6 random hex digits>',
+    );
+    expect(example).toMatch(shape);
+  });
+});

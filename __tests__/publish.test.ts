@@ -1,0 +1,266 @@
+/**
+ * The one way out: every log line, annotation and summary cell is redacted and cleaned,
+ * whoever wrote it; outputs and environment variables are refused rather than altered.
+ */
+import { afterAll, afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCommands, parseFileCommands, secretForms } from '../dev/runner.mjs';
+import type { Config } from '../src/config.js';
+import type { Token } from '../src/domo/token.js';
+import { ActionError } from '../src/errors.js';
+import {
+  debug,
+  fail,
+  info,
+  mask,
+  MAX_LINE,
+  publishResult,
+  resetMasks,
+  warning,
+} from '../src/publish.js';
+
+// One directory for the file: @actions/core's summary keeps the first path it writes to.
+const dir = mkdtempSync(join(tmpdir(), 'domo-auth-publish-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const files = {
+  GITHUB_OUTPUT: join(dir, 'output'),
+  GITHUB_ENV: join(dir, 'env'),
+  GITHUB_STATE: join(dir, 'state'),
+  GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+};
+const read = (name: keyof typeof files) => readFileSync(files[name], 'utf8');
+
+let stdout = '';
+const saved = { ...process.env };
+beforeEach(() => {
+  for (const file of Object.values(files)) writeFileSync(file, '');
+  Object.assign(process.env, files);
+  delete process.env.RUNNER_DEBUG;
+  stdout = '';
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  resetMasks();
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
+  process.exitCode = undefined;
+});
+
+const lines = () => stdout.split(/\r\n|\r|\n/).filter(Boolean);
+
+const HOSTILE = 'Domo said: line one\n::error::forged\r::warning::two ##[error]three\u2028four';
+const CLEANED = 'Domo said: line one : :error: :forged : :warning: :two # #[error]three four';
+
+describe('log lines and annotations', () => {
+  test.each<[string, (message: string) => void, string]>([
+    ['info', info, CLEANED],
+    ['debug', debug, `::debug::${CLEANED}`],
+    ['warning', warning, `::warning::${CLEANED}`],
+    ['fail', (m) => fail(new Error(m)), `::error::${CLEANED}`],
+  ])('%s writes one clean line', (_, write, expected) => {
+    write(HOSTILE);
+    expect(lines()).toEqual([expected]);
+    const commands = parseCommands(stdout);
+    expect(commands.filter((c) => c.legacy)).toEqual([]);
+    expect(commands.length).toBeLessThanOrEqual(1);
+  });
+
+  test.each<[string, (message: string) => void]>([
+    ['info', info],
+    ['debug', debug],
+    ['warning', warning],
+    ['fail', (m) => fail(new Error(m))],
+  ])('%s redacts every form of a known secret', (_, write) => {
+    const secret = 'pa ss"wörd&1';
+    mask(secret);
+    stdout = '';
+    const b64 = Buffer.from(`user:${secret}`).toString('base64');
+    write(
+      `raw ${secret} json ${JSON.stringify(secret)} uri ${encodeURIComponent(secret)} b64 ${b64}`,
+    );
+    expect(lines()).toHaveLength(1);
+    for (const form of secretForms(secret)) expect(stdout).not.toContain(form);
+    expect(stdout).toContain('raw *** json "***" uri *** b64 dXNlcjp***');
+  });
+
+  test('a message is bounded, and never empty', () => {
+    info('x'.repeat(MAX_LINE + 10));
+    fail(new Error(''));
+    expect(lines()).toEqual([
+      `${'x'.repeat(MAX_LINE)}…`,
+      '::error::domo-auth failed without a message.',
+    ]);
+    expect(process.exitCode).toBe(1);
+  });
+
+  test('with debug on, an unexpected error adds its stack, one clean debug line per frame', () => {
+    process.env.RUNNER_DEBUG = '1';
+    mask('stack-secret');
+    stdout = '';
+    const err = new TypeError('boom stack-secret');
+    err.stack =
+      'TypeError: boom stack-secret\n    at f (file.ts:1:2)\r\n    at ::error::g (x.ts:3:4)';
+    fail(err);
+    expect(lines()).toEqual([
+      '::debug::TypeError: boom ***',
+      '::debug::at f (file.ts:1:2)',
+      '::debug::at : :error: :g (x.ts:3:4)',
+      '::error::boom ***',
+    ]);
+  });
+
+  test('mask registers the value and each line of it (split at \\n, \\r\\n and \\r), once', () => {
+    mask('first-line\nsecond-line\r\n  third-line \rfourth-line', '  ', undefined, 'first-line');
+    expect(parseCommands(stdout).map((c) => [c.name, c.message])).toEqual([
+      ['add-mask', 'first-line\nsecond-line\r\n  third-line \rfourth-line'],
+      ['add-mask', 'first-line'],
+      ['add-mask', 'second-line'],
+      ['add-mask', 'third-line'],
+      ['add-mask', 'fourth-line'],
+    ]);
+  });
+
+  test('a line of a few characters is no secret of its own: it would hide every word holding it', () => {
+    mask('-\r\nab\nlong-enough-line', 'x');
+    expect(parseCommands(stdout).map((c) => c.message)).toEqual([
+      '-\r\nab\nlong-enough-line',
+      'long-enough-line',
+      'x',
+    ]);
+    stdout = '';
+    info('Input `client-id` has ab and long-enough-line');
+    expect(lines()).toEqual(['Input `client-id` has ab and ***']);
+  });
+});
+
+describe('publishResult', () => {
+  const config = {
+    mode: 'provision',
+    scopes: ['data'],
+    apiUrl: 'https://api.domo.test',
+    exportEnv: true,
+    envVar: 'DOMO_ACCESS_TOKEN',
+    retries: 0,
+    timeoutMs: 1000,
+    summary: true,
+    provision: { deleteClient: true },
+  } as unknown as Config;
+  const token: Token = {
+    accessToken: 'tok-0123456789',
+    tokenType: 'bearer',
+    expiresIn: 3599,
+    scope: 'data',
+    customer: 'acme',
+    userId: '7',
+    role: 'Admin',
+  };
+  const client = { clientId: 'cid-1', clientSecret: 'csec-0123456789', name: 'ci bot', listId: '' };
+  const expiresAt = '2026-11-23T12:59:59Z';
+
+  test("Domo's words as they are in outputs; cleaned in the log; cleaned and escaped in the summary", async () => {
+    const hostile = {
+      ...token,
+      customer: 'acme ##[error]x ::warning::y',
+      role: '<b>Admin</b> | `x` [l](https://e.test)',
+      userId: '7 & 8',
+    };
+    mask(token.accessToken, client.clientSecret);
+    stdout = '';
+    await publishResult({
+      config,
+      token: hostile,
+      expiresAt,
+      client: { ...client, name: 'bot ##[x]' },
+    });
+
+    expect(parseFileCommands(read('GITHUB_OUTPUT'))).toMatchObject({
+      customer: 'acme ##[error]x ::warning::y',
+      role: '<b>Admin</b> | `x` [l](https://e.test)',
+      'user-id': '7 & 8',
+      'client-id': 'cid-1',
+    });
+    expect(lines()).toEqual([
+      'Domo access token ready for acme # #[error]x : :warning: :y: scope "data", expires 2026-11-23T12:59:59Z (in 3599 s).',
+      'Outputs set; exported DOMO_ACCESS_TOKEN, DOMO_CLIENT_ID, DOMO_CLIENT_SECRET for later steps of this job.',
+    ]);
+    const summary = read('GITHUB_STEP_SUMMARY');
+    expect(summary).toContain('<td>Customer</td><td>acme # #&#91;error&#93;x : :warning: :y</td>');
+    expect(summary).toContain(
+      '<td>Role</td><td>&#60;b&#62;Admin&#60;/b&#62; &#124; &#96;x&#96; &#91;l&#93;(https://e.test)</td>',
+    );
+    expect(summary).toContain('<td>User id</td><td>7 &#38; 8</td>');
+    expect(summary).toContain('<td>API client</td><td>bot # #&#91;x&#93; (cid-1)</td>');
+    expect(summary).toContain('<td>Expires at (UTC)</td><td>2026-11-23T12:59:59Z</td>');
+    expect(summary).not.toMatch(/tok-0123456789|csec-0123456789/);
+  });
+
+  test('a secret echoed in a token field is redacted from the log and the summary, in any form', async () => {
+    mask(client.clientSecret);
+    stdout = '';
+    const echoed = `${JSON.stringify(client.clientSecret)} ${Buffer.from(`x${client.clientSecret}`).toString('base64')}`;
+    await publishResult({
+      config,
+      token: { ...token, customer: echoed, role: echoed },
+      expiresAt,
+      client,
+    });
+    expect(stdout).not.toMatch(/csec|Y3NlYy0wMTIzNDU2Nzg5|NzZWMtMDEyMzQ1Njc4O/);
+    expect(read('GITHUB_STEP_SUMMARY')).not.toMatch(
+      /csec|Y3NlYy0wMTIzNDU2Nzg5|NzZWMtMDEyMzQ1Njc4O/,
+    );
+  });
+
+  test.each<[string, Partial<Token>, Partial<typeof client>, string]>([
+    [
+      'customer',
+      { customer: 'acme\n::error::x' },
+      {},
+      'Output `customer` would contain a line break or control character (U+000A)',
+    ],
+    [
+      'role',
+      { role: 'Admin\u2028' },
+      {},
+      'Output `role` would contain a line break or control character (U+2028)',
+    ],
+    [
+      'user-id',
+      { userId: '7\t8' },
+      {},
+      'Output `user-id` would contain a line break or control character (U+0009)',
+    ],
+    [
+      'client-id',
+      {},
+      { clientId: 'cid\r' },
+      'Output `client-id` would contain a line break or control character (U+000D)',
+    ],
+    [
+      'client-secret',
+      {},
+      { clientSecret: 'sec\u0085ret' },
+      'Output `client-secret` would contain a line break or control character (U+0085)',
+    ],
+  ])(
+    'a control character in %s is an error naming it, and no output is set',
+    async (_, t, c, message) => {
+      const err = await publishResult({
+        config,
+        token: { ...token, ...t },
+        expiresAt,
+        client: { ...client, ...c },
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ActionError);
+      expect((err as Error).message.startsWith(message)).toBe(true);
+      expect(read('GITHUB_OUTPUT')).toBe('');
+      expect(read('GITHUB_ENV')).toBe('');
+      expect(read('GITHUB_STEP_SUMMARY')).toBe('');
+    },
+  );
+});
