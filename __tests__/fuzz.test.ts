@@ -186,14 +186,19 @@ describe('found by the properties below, fixed: minimal regression tests', () =>
     // The log had `Domo access token ready: scope "data` and then `::error::forged" ...`. Now
     // the value is refused (outputs carry values as they are), and said so in one line.
     expect(outcome.errorLines).toHaveLength(1);
-    expect(outcome.errors[0]).toMatch(/^Domo token request failed: .*`scope` contains a line break/);
+    expect(outcome.errors[0]).toMatch(
+      /^Domo token request failed: .*`scope` contains a line break/,
+    );
     expect(outcome.outputs).toEqual({});
   });
 
   test('expires_in 0 is refused: a token must live at least 1 s (seed -817331253)', async () => {
     setInputs({ ...tokenInputs, retries: '0' });
     const outcome = await runAction(() => {
-      nock(API).get('/oauth/token').query(true).reply(200, { access_token: 'tok', expires_in: '0' });
+      nock(API)
+        .get('/oauth/token')
+        .query(true)
+        .reply(200, { access_token: 'tok', expires_in: '0' });
     });
     expect(outcome.errors).toEqual([
       "Domo token request failed: the answer is not a usable token: `expires_in` is 0: a token must live at least 1 s. Check that `api-url` points at Domo's public API (https://api.domo.com), not a proxy or an instance page.",
@@ -211,8 +216,11 @@ describe('found by the properties below, fixed: minimal regression tests', () =>
     expect(outcome.logLines).toContain(
       'Domo ***ccess token re***dy: scope "", expires 2026-11-23T12:01:00Z (in 60 s).',
     );
-    expect(outcome.logLines.some((l) => l.startsWith(scrub('Domo access token ready')))).toBe(true);
-    expect(findLeaks(outcome, ['a'])).toEqual([]);
+    const ready = outcome.logLines.findIndex((l) => l.startsWith(scrub('Domo access token ready')));
+    expect(ready).toBeGreaterThan(0);
+    // From the moment it exists: the debug line of the request that brought it came earlier.
+    const shown = { stdout: outcome.logLines.slice(ready).join('\n'), summary: outcome.summary };
+    expect(findLeaks(shown, ['a'])).toEqual([]);
   });
 
   test('a short line of a multi-line secret is not masked on its own (seed 1773570706)', async () => {
@@ -886,8 +894,12 @@ function setInputs(values: Record<string, string>): void {
  * `options.transport`). Rejects if the run has not ended after `limitMs` of real time.
  */
 async function runAction(arrange: () => void, options: RunOptions | number = {}): Promise<Outcome> {
-  const { limitMs = 10_000, debug = false, transport, post } =
-    typeof options === 'number' ? { limitMs: options } : options;
+  const {
+    limitMs = 10_000,
+    debug = false,
+    transport,
+    post,
+  } = typeof options === 'number' ? { limitMs: options } : options;
   const saved = Object.fromEntries(Object.keys(RUNNER_FILES).map((k) => [k, process.env[k]]));
   for (const [variable, name] of Object.entries(RUNNER_FILES)) {
     writeFileSync(join(RUNNER_DIR, name), '');
@@ -1140,14 +1152,20 @@ describe('5. the whole run against hostile token answers', () => {
             const token = outcome.outputs['access-token']!;
             expect(outcome.env.DOMO_ACCESS_TOKEN).toBe(token);
             // From the moment it exists (an earlier attempt's body may hold the same string).
+            // Our own words are redacted too (a token "a" is in "ready"), so they are looked
+            // for through the same redaction.
             const ready = outcome.logLines.findIndex((l) =>
-              l.startsWith('Domo access token ready'),
+              l.startsWith(scrub('Domo access token ready')),
             );
             expect(ready).toBeGreaterThanOrEqual(0);
-            // A token of a few characters is found in any text ("R" in "Role"); skip those.
-            if (token.length < 8) return;
-            expect(outcome.logLines.slice(ready).join('\n')).not.toContain(token);
-            expect(outcome.summary).not.toContain(token);
+            // Whatever its length, in what a reader sees: decoded messages, the summary's text
+            // (only a token of asterisks would be "found" in the *** that replaces it).
+            if (/^\*+$/.test(token)) return;
+            const shown = {
+              stdout: outcome.logLines.slice(ready).join('\n'),
+              summary: outcome.summary,
+            };
+            expect(findLeaks(shown, [token])).toEqual([]);
           }
         },
       ),
@@ -1324,6 +1342,356 @@ describe('6. time bound: a slow Domo is a timeout, not a hang', () => {
         },
       ),
       { numRuns: 8 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// 7 and 8. A whole job (main and post step) against a hostile Domo, and hostile inputs: nothing
+// forged, at most one ::error::, no secret in any form, debug logging on and off.
+// ---------------------------------------------------------------------------------------------
+
+/** Secrets the inputs carry: distinctive, with characters that every encoding changes. */
+const INPUT_SECRETS = {
+  'client-secret': 'in&put "SECRET"/é+7a2f=',
+  password: ' pass&word<SECRET> é:1 ',
+  'session-token': 'sess%SECRET&<tok>"9d',
+  'session-cookie': 'cookie%SECRET&<ck>3e',
+  'developer-token': 'dev%SECRET&<tok>"5b',
+} as const;
+/** Secrets the fake Domo hands out, once it has. */
+const SESSION = 'sessTOKEN-4f1c2a9e/+=';
+const CLIENT_SECRET = 'clientSECRET-0d9b7e31&"';
+const ACCESS = 'accessTOKEN.eyJ4IjoxfQ.c2lnbmF0dXJl';
+const CLIENT_ID = 'cid-0d9b7e31';
+
+/** The ways a message may carry a secret it echoes. */
+const ECHOES: Array<(secret: string) => string> = [
+  (s) => s,
+  (s) => JSON.stringify(s),
+  (s) => encodeURIComponent(s),
+  (s) => new URLSearchParams({ s }).toString(),
+  (s) => encodeURIComponent(s).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
+  (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
+  (s) => Buffer.from(s).toString('base64'),
+  (s) => Buffer.from(`u:${s}`).toString('base64'),
+  (s) => Buffer.from(`:${s}!`).toString('base64url'),
+  (s) => `"${s}"`,
+  (s) => [...s].map((c, i) => (i % 2 ? encodeURIComponent(c) : c)).join(''),
+];
+
+/** Text that would forge a command, break a line or a summary cell. */
+// prettier-ignore
+const INJECTIONS = [
+  '\n::error::forged', '\r::warning::forged', '\r\n::add-mask::x', '::error::forged',
+  '  ::ERROR title=x::forged', '##[error]forged', 'x ##[set-output name=a]b', '##[group]g',
+  '\u2028::error::forged', '\u0085::debug::x', '%0A::error::forged', '::stop-commands::tok',
+  '<img src=x onerror=alert(1)>', '| a | b |', '`code`', '[link](https://evil.test)', ':::', '#',
+  'acme', 'Admin', '', ' ', 'é😀',
+];
+
+/** A piece of hostile text: an injection, or an echo of a secret known at the time. */
+type Piece = { text: string } | { echo: number; how: number };
+const piece: fc.Arbitrary<Piece> = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...INJECTIONS).map((text) => ({ text })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.nat(20), fc.nat(ECHOES.length - 1))
+      .map(([echo, how]) => ({ echo, how })),
+  },
+  { weight: 1, arbitrary: anyString(8).map((text) => ({ text })) },
+);
+const hostileText = fc.array(piece, { minLength: 1, maxLength: 3 });
+type HostileText = Piece[];
+
+/** One answer of the fake Domo, whatever the call. */
+type Reply =
+  | { kind: 'ok'; fields: HostileText[]; clientId?: HostileText }
+  | {
+      kind: 'error';
+      status: number;
+      shape: 'error_description' | 'message' | 'reason' | 'html' | 'text' | 'gzip' | 'binary';
+      text: HostileText;
+    }
+  | { kind: 'redirect'; text: HostileText }
+  | { kind: 'socket'; failure: 'refused' | 'reset' | 'timeout' };
+
+const reply: fc.Arbitrary<Reply> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.record(
+      {
+        kind: fc.constant('ok' as const),
+        fields: fc.array(hostileText, { minLength: 4, maxLength: 4 }),
+        clientId: hostileText,
+      },
+      { requiredKeys: ['kind', 'fields'] },
+    ),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('error' as const),
+      status: fc.constantFrom(200, 400, 401, 403, 404, 409, 429, 500, 503),
+      shape: fc.constantFrom(
+        'error_description',
+        'message',
+        'reason',
+        'html',
+        'text',
+        'gzip',
+        'binary',
+      ),
+      text: hostileText,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('redirect' as const), text: hostileText }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('socket' as const),
+      failure: fc.constantFrom('refused', 'reset', 'timeout'),
+    }),
+  },
+);
+
+const basicOf = (id: string, secret: string) => Buffer.from(`${id}:${secret}`).toString('base64');
+
+/**
+ * A Domo that answers each call in turn from `script` (then as a good Domo would), with hostile
+ * text in every field it sends. It echoes only secrets the action has been given by then: the
+ * inputs', and each one Domo itself handed out in an earlier answer.
+ */
+function fakeDomo(
+  script: Reply[],
+  known: string[],
+): { transport: Transport; requests: () => number } {
+  let n = 0;
+  const say = (text: HostileText): string =>
+    text
+      .map((p) => ('text' in p ? p.text : ECHOES[p.how]!(known[p.echo % known.length]!)))
+      .join('');
+  const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+    const bytes = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    return { status, headers, ...asText(bytes, headers) } satisfies HttpResponse;
+  };
+  const transport: Transport = async (request: HttpRequest) => {
+    const r: Reply = script[n++] ?? { kind: 'ok', fields: [[], [], [], []] };
+    if (r.kind === 'socket') {
+      throw new TransportFailure(r.failure, `simulated ${r.failure}`);
+    }
+    if (r.kind === 'redirect') {
+      return answer(302, '', { location: `https://evil.test/${say(r.text)}` });
+    }
+    if (r.kind === 'error') {
+      const text = say(r.text);
+      if (r.shape === 'html') return answer(r.status, `<html><title>${text}</title></html>`);
+      if (r.shape === 'text') return answer(r.status, text);
+      if (r.shape === 'reason') return answer(r.status, { success: false, reason: text });
+      if (r.shape === 'gzip') {
+        const headers = { 'content-encoding': 'gzip' };
+        const bytes = gzipSync(JSON.stringify({ message: text }));
+        return { status: r.status, headers, ...asText(bytes, headers) };
+      }
+      if (r.shape === 'binary') {
+        const bytes = Buffer.concat([Buffer.from([0, 1, 2, 0x1b]), Buffer.from(text)]);
+        return { status: r.status, headers: {}, ...asText(bytes, {}) };
+      }
+      return answer(r.status, { [r.shape]: text });
+    }
+    const [a = '', b = '', c = '', d = ''] = r.fields.map(say);
+    const clientId = r.clientId ? say(r.clientId) : CLIENT_ID;
+    const { pathname } = new URL(request.url);
+    if (pathname.endsWith('/api/content/v2/authentication')) {
+      known.push(SESSION);
+      return answer(200, { success: true, sessionToken: SESSION, userId: a });
+    }
+    if (pathname.endsWith('/oauth/token')) {
+      known.push(ACCESS);
+      return answer(200, {
+        access_token: ACCESS,
+        expires_in: 3600,
+        token_type: 'bearer',
+        customer: a,
+        role: b,
+        scope: c,
+        userId: d,
+      });
+    }
+    if (request.method === 'POST') {
+      known.push(CLIENT_SECRET, basicOf(clientId, CLIENT_SECRET));
+      return answer(200, {
+        client_id: clientId,
+        client_secret: CLIENT_SECRET,
+        clientId,
+        clientSecret: CLIENT_SECRET,
+        id: 42,
+        name: a,
+      });
+    }
+    if (request.method === 'GET') {
+      const entries = [
+        { id: 42, clientId, name: a },
+        { id: b, clientId: c, name: d },
+      ];
+      return answer(200, n % 2 ? entries : { entries });
+    }
+    return answer(204, '');
+  };
+  return { transport, requests: () => n };
+}
+
+const ALLOWED_COMMANDS = new Set(['add-mask', 'debug', 'warning', 'error']);
+
+/** Nothing forged: only the commands @actions/core writes for us, at most one ::error::. */
+function expectNothingForged(outcome: Outcome): void {
+  expect(outcome.stdout).not.toContain('##[');
+  for (const command of outcome.commands) {
+    expect(command.legacy).toBe(false);
+    expect(ALLOWED_COMMANDS.has(command.name)).toBe(true);
+  }
+  expect(outcome.errors.length).toBeLessThanOrEqual(1);
+  // Every line is one @actions/core wrote: a command it issued, or an info line without one.
+  for (const line of outcome.stdout.split(/\r\n|\r|\n/)) {
+    if (line.trimStart().startsWith('::'))
+      expect(line).toMatch(/^::(add-mask|debug|warning|error)::/);
+  }
+}
+
+/** Session sources, with the inputs that choose them (one provision mode each). */
+const SOURCES: Array<Partial<RawInputs>> = [
+  { username: 'ci@acme.example', password: INPUT_SECRETS.password },
+  { 'session-token': INPUT_SECRETS['session-token'] },
+  { 'session-cookie': INPUT_SECRETS['session-cookie'] },
+  { 'developer-token': INPUT_SECRETS['developer-token'] },
+];
+
+describe('7. a whole job against a hostile Domo, debug logging on and off', () => {
+  test('main and post: nothing forged, one ::error:: at most, no secret in any form', async () => {
+    const seen = { ok: 0, failed: 0, post: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.constant(undefined), fc.nat(SOURCES.length - 1)),
+        fc.array(reply, { maxLength: 5 }),
+        fc.array(reply, { maxLength: 4 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 2 }),
+        async (source, mainScript, postScript, debug, retries) => {
+          const inputs: Record<string, string> =
+            source === undefined
+              ? { 'client-id': 'cid-input', 'client-secret': INPUT_SECRETS['client-secret'] }
+              : { mode: 'provision', instance: INSTANCE, ...SOURCES[source] };
+          setInputs({ ...inputs, 'api-url': API, retries: String(retries), scope: 'data user' });
+          // What the action is given before any answer: the secret inputs, and in token mode
+          // the Basic credential it sends.
+          const known: string[] = Object.values(INPUT_SECRETS).filter((s) =>
+            Object.values(inputs).includes(s),
+          );
+          if (source === undefined)
+            known.push(basicOf('cid-input', INPUT_SECRETS['client-secret']));
+          const domo = fakeDomo(mainScript, known);
+          const main = await runAction(() => {}, { debug, transport: domo.transport });
+
+          expectNothingForged(main);
+          if (main.exitCode === undefined) {
+            expect(main.errors).toEqual([]);
+            expect(main.outputs['access-token']).toBe(ACCESS);
+            seen.ok++;
+          } else {
+            expect(main.exitCode).toBe(1);
+            expect(main.errors).toHaveLength(1);
+            expect(main.outputs).toEqual({});
+            seen.failed++;
+          }
+          expect(findLeaks(main, known)).toEqual([]);
+
+          if (Object.keys(main.state).length === 0) return;
+          // The post step knows what the main step masked, and answers may echo any of it.
+          seen.post++;
+          const masked = main.commands.filter((c) => c.name === 'add-mask').map((c) => c.message);
+          const postKnown = [...new Set([...masked, ...known.filter((s) => masked.includes(s))])];
+          const postDomo = fakeDomo(postScript, postKnown);
+          const post = await runAction(() => {}, {
+            debug,
+            transport: postDomo.transport,
+            post: main.state,
+          });
+          expectNothingForged(post);
+          // The post step never fails the job: a warning at most.
+          expect(post.errors).toEqual([]);
+          expect(post.exitCode).toBeUndefined();
+          expect(findLeaks(post, postKnown)).toEqual([]);
+        },
+      ),
+      { numRuns: 250 },
+    );
+    expect(seen.ok).toBeGreaterThan(20);
+    expect(seen.failed).toBeGreaterThan(50);
+    expect(seen.post).toBeGreaterThan(20);
+  });
+});
+
+/** A URL input with a password in it: the password may never be printed, registered or not. */
+const URL_PASSWORD = 'urlPASS-5e&"x';
+const urlWithPassword = fc
+  .tuple(
+    fc.constantFrom('https://', 'http://', 'HTTPS://', 'https:', ''),
+    fc.constantFrom(
+      `u:${URL_PASSWORD}@`,
+      `:${URL_PASSWORD}@`,
+      `u:${encodeURIComponent(URL_PASSWORD)}@`,
+    ),
+    fc.constantFrom('api.domo.com', '[::1]:8080', 'acme.domo.com', 'exa mple', '[::1', ''),
+    fc.constantFrom('', '/', '/v1', '/a@b', '?q=1', '#f', '/\n::error::x', ' ##[error]x'),
+  )
+  .map((parts) => parts.join(''));
+const injectionInput = fc.oneof(
+  fc.constantFrom(...INJECTIONS),
+  fc.tuple(anyString(6), fc.constantFrom(...INJECTIONS), anyString(6)).map((p) => p.join('')),
+);
+
+describe('8. hostile inputs, in a whole run', () => {
+  test('an input is quoted in one clean line, never with a secret or a URL password', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record(
+          {
+            mode: fc.oneof(modeInput, injectionInput),
+            scope: fc.oneof(scopeInput, injectionInput),
+            'api-url': fc.oneof(urlWithPassword, injectionInput, fc.constant(API)),
+            instance: fc.oneof(urlWithPassword, injectionInput, fc.constant(INSTANCE)),
+            'env-var': fc.oneof(envVarInput, injectionInput),
+            retries: fc.oneof(retriesInput, injectionInput),
+            'timeout-seconds': fc.oneof(timeoutInput, injectionInput),
+            'client-name': injectionInput,
+            'delete-client': fc.oneof(booleanInput, injectionInput),
+            'export-env': fc.oneof(booleanInput, injectionInput),
+            summary: fc.oneof(booleanInput, injectionInput),
+            'client-id': fc.oneof(fc.constant('cid-input'), injectionInput),
+          },
+          { requiredKeys: [] },
+        ),
+        fc.nat(SOURCES.length),
+        fc.boolean(),
+        async (hostile, source, debug) => {
+          const secrets =
+            source === SOURCES.length
+              ? { 'client-secret': INPUT_SECRETS['client-secret'] }
+              : SOURCES[source]!;
+          setInputs({ ...secrets, ...hostile } as Record<string, string>);
+          const domo = fakeDomo([], []);
+          const outcome = await runAction(() => {}, { debug, transport: domo.transport });
+          expectNothingForged(outcome);
+          expect(outcome.errors.length).toBe(outcome.exitCode === undefined ? 0 : 1);
+          const given = Object.values(secrets).filter((s) => s !== 'ci@acme.example');
+          expect(findLeaks(outcome, [...given, URL_PASSWORD])).toEqual([]);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

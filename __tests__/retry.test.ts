@@ -1,4 +1,4 @@
-import { describe, expect, test } from '@jest/globals';
+import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import { DomoError, type FailureKind } from '../src/errors.js';
 import {
   backoffMs,
@@ -6,6 +6,8 @@ import {
   mayHaveActed,
   parseRetryAfter,
   retryDelayMs,
+  retryLine,
+  systemClock,
   withRetry,
   type Clock,
 } from '../src/retry.js';
@@ -78,6 +80,15 @@ describe('what is retried', () => {
   test('errors that are not DomoErrors are never retried', () => {
     expect(isRetryable(new Error('bug'), 'idempotent')).toBe(false);
   });
+
+  // A bug thrown while creating a client says nothing about what Domo did: assume the worst,
+  // so that the created client is looked for and revoked.
+  test.each([new TypeError('bug'), 'a string', undefined])(
+    'after %p, which is not a DomoError, Domo may have acted',
+    (err) => {
+      expect(mayHaveActed(err)).toBe(true);
+    },
+  );
 });
 
 describe('how long to wait', () => {
@@ -113,6 +124,8 @@ describe('how long to wait', () => {
     ['0', 0],
     ['1', 1000],
     ['2.5', 2500],
+    ['2.25', 2250],
+    ['0.001', 1],
     [' 7 ', 7000],
     ['120', 60_000],
     ['99999999999999999999', 60_000],
@@ -141,6 +154,83 @@ describe('how long to wait', () => {
     const waits = [0, 0.25, 0.5, 0.75, 0.99].map((r) => retryDelayMs(1, 1000, () => r));
     expect(new Set(waits).size).toBe(waits.length);
     expect(Math.max(...waits) - Math.min(...waits)).toBeGreaterThanOrEqual(900);
+  });
+});
+
+// What failed and when the next attempt comes: never the attempt count nor the advice of the
+// final message, which would read as if the run had already failed.
+describe('the log line before a retry', () => {
+  const signOnTimeout = new DomoError({
+    call: 'Domo sign-on',
+    kind: 'timeout',
+    detail: 'no complete answer within 30 s',
+    attempts: 2,
+    hint: 'Raise `timeout-seconds`.',
+  });
+  const rateLimited = new DomoError({
+    call: 'Domo token request',
+    kind: 'http',
+    status: 429,
+    domoMessage: 'Too many requests',
+    retryAfter: '12',
+  });
+  test.each<[string, DomoError, number, number, number]>([
+    [
+      'Domo token request: HTTP 503. Retrying in 1.0 s (attempt 2 of 4).',
+      httpError(503),
+      1000,
+      2,
+      3,
+    ],
+    [
+      'Domo token request: HTTP 429 (Too many requests). Retrying in 12.3 s (attempt 3 of 6).',
+      rateLimited,
+      12_345,
+      3,
+      5,
+    ],
+    [
+      'Domo sign-on: no complete answer within 30 s. Retrying in 30.0 s (attempt 2 of 2).',
+      signOnTimeout,
+      30_000,
+      2,
+      1,
+    ],
+    [
+      'Domo token request: refused. Retrying in 0.4 s (attempt 2 of 5).',
+      kindError('refused'),
+      449,
+      2,
+      4,
+    ],
+  ])('%s', (line, err, wait, next, retries) => {
+    expect(retryLine(err, wait, next, retries)).toBe(line);
+  });
+});
+
+describe('the system clock', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  test('reads the time from Date.now', () => {
+    jest.useFakeTimers({ now: Date.UTC(2026, 10, 23, 12) });
+    expect(systemClock.now()).toBe(Date.UTC(2026, 10, 23, 12));
+    jest.advanceTimersByTime(1234);
+    expect(systemClock.now()).toBe(Date.UTC(2026, 10, 23, 12) + 1234);
+  });
+
+  test('sleeps for as long as it is told, no shorter', async () => {
+    jest.useFakeTimers();
+    let woke = false;
+    const sleeping = systemClock.sleep(1500).then(() => {
+      woke = true;
+    });
+    await jest.advanceTimersByTimeAsync(1499);
+    expect(woke).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    await sleeping;
+    expect(woke).toBe(true);
   });
 });
 

@@ -33,6 +33,8 @@ export const MAX_LINE = 4000;
  * padded base64 value has a percent-encoded one) would only lengthen the log. The action's own
  * redaction covers every form (secrets.ts), so nothing it prints shows one on any runner.
  */
+const toldRunner = new Set<string>();
+
 export function mask(...values: Array<string | undefined>): void {
   for (const value of values) {
     if (!value || !value.trim()) continue;
@@ -41,13 +43,22 @@ export function mask(...values: Array<string | undefined>): void {
     // few characters, which would be masked in every word that holds it.
     const lines = value.split(/\r\n|\r|\n/).map((line) => line.trim());
     const parts = [value, ...lines.filter((line) => line.length >= MIN_FRAGMENT_LENGTH)];
-    for (const part of parts) if (remember(part)) core.setSecret(part);
+    for (const part of parts) {
+      remember(part);
+      // Told to the runner once, even when the redaction learnt it earlier (token.ts remembers
+      // the access token as soon as it is read, before the answer is accepted).
+      if (!toldRunner.has(part)) {
+        toldRunner.add(part);
+        core.setSecret(part);
+      }
+    }
   }
 }
 
 /** For tests: forget the registered secrets. */
 export function resetMasks(): void {
   forget();
+  toldRunner.clear();
 }
 
 /** Any message, made one safe line: secrets out, then cleaned and bounded. */

@@ -1,7 +1,7 @@
 /** The client-credentials token call: GET as Domo documents it, POST when Domo says 405. */
 import { DomoError } from '../errors.js';
 import { jsonObject, send, type Transport } from '../http.js';
-import { remember } from '../secrets.js';
+import { MIN_FRAGMENT_LENGTH, remember } from '../secrets.js';
 import { controlIn } from '../text.js';
 import { transportHint } from './hints.js';
 
@@ -93,7 +93,8 @@ export function parseToken(json: Record<string, unknown>): Token {
   }
   // A live credential from here on, even if the rest of the answer is refused: no error or
   // later line may show it (the caller masks it with the runner once the answer is accepted).
-  remember(accessToken);
+  // Not a "token" of a few characters, though, which would be redacted from every word.
+  if (accessToken.length >= MIN_FRAGMENT_LENGTH) remember(accessToken);
   const expiresIn = asSeconds(json.expires_in);
   if (expiresIn === 0) throw bad('`expires_in` is 0: a token must live at least 1 s');
   if (expiresIn === undefined) {

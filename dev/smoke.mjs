@@ -1,0 +1,251 @@
+// A live check of the committed bundles against a real Domo instance (or the local simulator),
+// for anyone who wants to see the action work on their own instance before trusting it.
+// It runs dist/ through the runner emulator as GitHub's runner would, then checks from the
+// outside: each token works for one read-only call, the post step revoked the client it
+// created, and the instance no longer lists that client. It touches nothing else.
+//
+// Configured by environment variables only (empty counts as unset):
+//   DOMO_CLIENT_ID, DOMO_CLIENT_SECRET        token mode
+//   DOMO_INSTANCE + DOMO_DEVELOPER_TOKEN      provision mode with a developer token
+//   DOMO_INSTANCE + DOMO_USERNAME + DOMO_PASSWORD   provision mode with a password sign-on
+//   DOMO_SCOPE (default "data"), DOMO_API_URL (default https://api.domo.com)
+import { pathToFileURL } from 'node:url';
+import { findLeaks, runJob, runStep } from './runner.mjs';
+
+const TIMEOUT_MS = 30_000;
+/** One read-only call per scope, to prove a token works. */
+const READ_ONLY = { data: '/v1/datasets?limit=1', user: '/v1/users?limit=1' };
+const LIST_PATH = '/api/identity/v1/developer-tokens';
+
+/** The settings from `env`, with empty values as unset. */
+export function settings(env = process.env) {
+  const get = (name) => (env[name] ?? '').trim() || undefined;
+  const instance = get('DOMO_INSTANCE');
+  return {
+    clientId: get('DOMO_CLIENT_ID'),
+    clientSecret: get('DOMO_CLIENT_SECRET'),
+    instance,
+    instanceUrl: instance && instanceUrl(instance),
+    developerToken: get('DOMO_DEVELOPER_TOKEN'),
+    username: get('DOMO_USERNAME'),
+    password: env.DOMO_PASSWORD || undefined,
+    scope: get('DOMO_SCOPE') ?? 'data',
+    apiUrl: (get('DOMO_API_URL') ?? 'https://api.domo.com').replace(/\/+$/, ''),
+  };
+}
+
+/** As the action reads `instance`: a name, a host or a URL. */
+function instanceUrl(value) {
+  if (value.includes('://')) return value.replace(/\/+$/, '');
+  return /^[a-z0-9-]+$/i.test(value) ? `https://${value}.domo.com` : `https://${value}`;
+}
+
+export function plan(s) {
+  const plans = [];
+  if (s.clientId && s.clientSecret) plans.push('token');
+  if (s.instance && s.developerToken) plans.push('developer-token');
+  if (s.instance && s.username && s.password) plans.push('password');
+  return plans;
+}
+
+const EXPLAIN = `domo-auth live check: nothing to check, as no DOMO_* variable is set.
+
+It runs the committed bundles (dist/) the way GitHub's runner does, against real Domo, and checks:
+  token mode       a token is issued, works for one read-only call, and nothing secret is printed
+  provision mode   a client is created, its token works, the post step revokes it, and the
+                   instance no longer lists it; nothing secret is printed in either step
+It touches nothing but the client it creates.
+
+Set, for token mode:       DOMO_CLIENT_ID, DOMO_CLIENT_SECRET
+    for provision mode:    DOMO_INSTANCE with DOMO_DEVELOPER_TOKEN (or DOMO_USERNAME + DOMO_PASSWORD)
+    optional:              DOMO_SCOPE (default data), DOMO_API_URL (default https://api.domo.com)
+Against the local simulator: start \`npm run simulator\`, then set DOMO_API_URL and DOMO_INSTANCE to
+the URL it prints, with the credentials it lists.`;
+
+/** The GITHUB_* variables of this run when there is one, so that the client's description is true. */
+function githubEnv(env) {
+  return {
+    GITHUB_SERVER_URL: env.GITHUB_SERVER_URL || 'https://github.com',
+    GITHUB_REPOSITORY: env.GITHUB_REPOSITORY || 'domo-auth/smoke',
+    GITHUB_RUN_ID: env.GITHUB_RUN_ID || String(Date.now()),
+    GITHUB_RUN_ATTEMPT: env.GITHUB_RUN_ATTEMPT || '1',
+    GITHUB_JOB: env.GITHUB_JOB || 'smoke',
+  };
+}
+
+async function http(url, init = {}) {
+  const response = await fetch(url, {
+    redirect: 'manual',
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+    ...init,
+  });
+  const text = await response.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, json };
+}
+
+/** Runs every check that the settings allow; each result is { plan, check, ok, detail }. */
+export async function smoke(s, env = process.env) {
+  const results = [];
+  const record = (planName, check, ok, detail = '') =>
+    results.push({ plan: planName, check, ok: Boolean(ok), detail });
+  const common = { env: githubEnv(env), timeoutMs: 180_000 };
+  const secrets = [s.clientSecret, s.developerToken, s.password].filter(Boolean);
+
+  const tokenWorks = async (planName, token) => {
+    const path = READ_ONLY[s.scope.split(/[\s,]+/).find((x) => x in READ_ONLY)];
+    if (!path)
+      return record(planName, 'token works', true, `skipped: no read-only call for "${s.scope}"`);
+    try {
+      const answer = await http(`${s.apiUrl}${path}`, {
+        headers: { authorization: `bearer ${token}` },
+      });
+      record(
+        planName,
+        'token works',
+        answer.status === 200,
+        `GET ${path.split('?')[0]}: HTTP ${answer.status}`,
+      );
+    } catch (err) {
+      record(planName, 'token works', false, `GET ${path.split('?')[0]}: ${err.message}`);
+    }
+  };
+  const noLeaks = (planName, steps, known) => {
+    const leaks = steps.flatMap((step) => findLeaks(step, known));
+    record(planName, 'nothing secret printed', leaks.length === 0, leaks.slice(0, 3).join('; '));
+  };
+  const failure = (step) => step.errors[0] ?? `exit code ${step.exitCode}`;
+
+  for (const planName of plan(s)) {
+    const base = { scope: s.scope, 'api-url': s.apiUrl };
+    if (planName === 'token') {
+      const inputs = { ...base, 'client-id': s.clientId, 'client-secret': s.clientSecret };
+      const main = await runStep({ ...common, inputs });
+      const token = main.outputs['access-token'];
+      record(
+        planName,
+        'token issued',
+        main.exitCode === 0 && token,
+        main.exitCode === 0 ? `expires ${main.outputs['expires-at']}` : failure(main),
+      );
+      if (token) await tokenWorks(planName, token);
+      noLeaks(planName, [main], [...secrets, token].filter(Boolean));
+      continue;
+    }
+    const source =
+      planName === 'developer-token'
+        ? { 'developer-token': s.developerToken }
+        : { username: s.username, password: s.password };
+    const inputs = { ...base, mode: 'provision', instance: s.instance, ...source };
+    const { main, post } = await runJob({ ...common, inputs });
+    const token = main.outputs['access-token'];
+    const clientId = main.outputs['client-id'];
+    const created = /Created Domo API client "([^"]+)"/.exec(main.stdout)?.[1];
+    record(
+      planName,
+      'client created, token issued',
+      main.exitCode === 0 && token && clientId,
+      main.exitCode === 0 ? `client ${clientId}` : failure(main),
+    );
+    if (token) await tokenWorks(planName, token);
+    if (clientId) {
+      const revoked = /Revoked Domo API client /.test(post.stdout) && post.warnings.length === 0;
+      record(planName, 'post step revoked it', revoked, post.warnings[0] ?? '');
+      record(
+        planName,
+        'instance no longer lists it',
+        ...(await unlisted(s, planName, clientId, created)),
+      );
+    }
+    noLeaks(
+      planName,
+      [main, post],
+      [...secrets, token, main.outputs['client-secret']].filter(Boolean),
+    );
+  }
+  return results;
+}
+
+/** Asks the instance itself, with the same credential the action had. */
+async function unlisted(s, planName, clientId, name) {
+  try {
+    let headers;
+    if (planName === 'developer-token') {
+      headers = { 'x-domo-developer-token': s.developerToken };
+    } else {
+      const signOn = await http(`${s.instanceUrl}/api/content/v2/authentication`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: s.instanceUrl },
+        body: JSON.stringify({
+          method: 'password',
+          emailAddress: s.username,
+          password: s.password,
+        }),
+      });
+      if (!signOn.json?.sessionToken)
+        return [false, `sign-on to list clients: HTTP ${signOn.status}`];
+      headers = { 'x-domo-authentication': signOn.json.sessionToken };
+    }
+    const list = await http(`${s.instanceUrl}${LIST_PATH}`, { headers });
+    const entries = Array.isArray(list.json) ? list.json : list.json?.entries;
+    if (list.status !== 200 || !Array.isArray(entries)) {
+      return [false, `GET ${LIST_PATH}: HTTP ${list.status}, not a list`];
+    }
+    const still = entries.find((e) => e?.clientId === clientId || (name && e?.name === name));
+    return still
+      ? [false, `still listed as id ${still.id}`]
+      : [true, `${entries.length} other clients listed`];
+  } catch (err) {
+    return [false, err.message];
+  }
+}
+
+export function table(results) {
+  const rows = [
+    ['plan', 'check', 'result', 'detail'],
+    ...results.map((r) => [r.plan, r.check, r.ok ? 'PASS' : 'FAIL', r.detail]),
+  ];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
+  const line = (row) =>
+    row
+      .map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(rows[0]),
+    widths.map((w) => '-'.repeat(w)).join('  ') + '  ------',
+    ...rows.slice(1).map(line),
+  ].join('\n');
+}
+
+async function main() {
+  const s = settings();
+  const plans = plan(s);
+  if (plans.length === 0) {
+    console.log(EXPLAIN);
+    return 0;
+  }
+  console.log(
+    `domo-auth live check: ${plans.join(', ')} against ${s.apiUrl}${s.instanceUrl ? ` and ${s.instanceUrl}` : ''}\n`,
+  );
+  const results = await smoke(s);
+  console.log(table(results));
+  const failed = results.filter((r) => !r.ok).length;
+  console.log(`\n${results.length - failed} passed, ${failed} failed`);
+  return failed ? 1 : 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(`domo-auth live check: ${err.message}`);
+      process.exit(2);
+    },
+  );
+}
