@@ -18,13 +18,7 @@ import { Readable } from 'node:stream';
 // nock first: src (through @actions/http-client) must bind node:http after nock patched it.
 import { gzipSync } from 'node:zlib';
 import nock, { socketError } from './helpers/nock.js';
-import {
-  findLeaks,
-  parseCommands,
-  parseFileCommands,
-  secretForms,
-  type Command,
-} from '../dev/runner.mjs';
+import { findLeaks, parseCommands, parseFileCommands, type Command } from '../dev/runner.mjs';
 import type { RawInputs } from '../src/config.js';
 import type { HttpRequest, HttpResponse, Transport } from '../src/http.js';
 

@@ -10,6 +10,7 @@ import { parseCommands, parseFileCommands, secretForms } from '../dev/runner.mjs
 import type { Config } from '../src/config.js';
 import type { Token } from '../src/domo/token.js';
 import { ActionError } from '../src/errors.js';
+import { remember } from '../src/secrets.js';
 import {
   debug,
   fail,
@@ -124,6 +125,13 @@ describe('log lines and annotations', () => {
       ['add-mask', 'third-line'],
       ['add-mask', 'fourth-line'],
     ]);
+  });
+
+  test('the runner is told a secret the redaction learnt first (a token read before its answer is accepted)', () => {
+    remember('token-0123456789');
+    mask('token-0123456789');
+    mask('token-0123456789');
+    expect(parseCommands(stdout).map((c) => c.message)).toEqual(['token-0123456789']);
   });
 
   test('a line of a few characters is no secret of its own: it would hide every word holding it', () => {

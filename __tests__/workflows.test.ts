@@ -110,6 +110,7 @@ describe('workflows and examples', () => {
         '.github/workflows/live.yml',
         '.github/workflows/release.yml',
         'examples/deploy.yml',
+        'examples/provision-developer-token.yml',
         'examples/provision-password.yml',
         'examples/reusable-workflow.yml',
         'examples/two-scopes.yml',

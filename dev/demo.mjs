@@ -227,15 +227,15 @@ try {
   say(`  ${dim('│')} HTTP ${response.status}`, `  ${dim('│')} ${job1.apply(body)}`);
   expect(response.status === 200, `(b) GET /v1/users answered ${response.status}, expected 200`);
 
-  // (c) provision mode, password sign-on: a short-lived client, revoked by the post step.
-  const password = 'sim-password';
-  const job2 = new Masker().add(password);
+  // (c) provision mode with a developer token (the recommended source): a short-lived client,
+  // revoked by the post step, which then checks that the instance no longer lists it.
+  const developerToken = 'sim-developer-token';
+  const job2 = new Masker().add(developerToken);
   const inputsC = {
     mode: 'provision',
     instance: api,
     'api-url': api,
-    username: 'ci@acme.example',
-    password,
+    'developer-token': developerToken,
   };
   const seen = sim.requests.length;
   stepHeader(
@@ -284,11 +284,10 @@ try {
     client && job2.hides(main.outputs['client-secret'] ?? ''),
     '(c) client-secret output is not masked',
   );
-  const sessionToken = main.savedState['session-token'];
   const provisioned = client
     ? [client.client_secret, basic(client.client_id, client.client_secret)]
     : [];
-  const secretsC = [password, sessionToken, main.outputs['access-token'], ...provisioned];
+  const secretsC = [developerToken, main.outputs['access-token'], ...provisioned];
   expectNoLeaks('(c) main', main, secretsC);
   expectNoLeaks('(c) post', post, secretsC);
 

@@ -101,7 +101,8 @@ export function createTransport(options: TransportOptions): Transport {
 export const bareIpv6Host: RequestHandler = {
   prepareRequest(options: RequestOptions): void {
     const host = options.host;
-    if (typeof host === 'string' && /^\[[0-9a-f:.]+\]$/i.test(host)) options.host = host.slice(1, -1);
+    if (typeof host === 'string' && /^\[[0-9a-f:.]+\]$/i.test(host))
+      options.host = host.slice(1, -1);
   },
   canHandleAuthentication: () => false,
   handleAuthentication: () => Promise.reject(new Error('domo-auth does not answer challenges')),

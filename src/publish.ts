@@ -26,6 +26,9 @@ export { redact };
  */
 export const MAX_LINE = 4000;
 
+/** What the runner has been told to mask, apart from what the redaction knows. */
+const toldRunner = new Set<string>();
+
 /**
  * Registers secrets before anything else can print them: each value and each of its lines,
  * with the runner (`::add-mask::`) and with the action's own redaction. The runner is given
@@ -33,8 +36,6 @@ export const MAX_LINE = 4000;
  * padded base64 value has a percent-encoded one) would only lengthen the log. The action's own
  * redaction covers every form (secrets.ts), so nothing it prints shows one on any runner.
  */
-const toldRunner = new Set<string>();
-
 export function mask(...values: Array<string | undefined>): void {
   for (const value of values) {
     if (!value || !value.trim()) continue;
@@ -143,7 +144,8 @@ export async function publishResult({ config, token, expiresAt, client }: Result
   }
   // All checked before any is set: a run sets every output, or none.
   for (const [name, value] of Object.entries(outputs)) checkValue(`Output \`${name}\``, value);
-  for (const [name, value] of Object.entries(env)) checkValue(`Environment variable ${name}`, value);
+  for (const [name, value] of Object.entries(env))
+    checkValue(`Environment variable ${name}`, value);
 
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
   for (const [name, value] of Object.entries(env)) core.exportVariable(name, value);

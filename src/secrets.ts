@@ -187,10 +187,11 @@ function redactionsFor(secret: string): Redaction[] {
   add(secret);
   const inner = withoutQuotes(secret);
   if (inner !== undefined && inner.length >= MIN_FRAGMENT_LENGTH) add(inner);
-  // The form clean() gives it, for text that was cleaned before the secret was known.
+  // Its base64 runs, and the form clean() gives it (for text cleaned before it was known).
   const fragments = [...base64Runs(secret), clean(secret, Infinity)];
   for (const text of new Set(fragments)) {
-    if (text.length >= MIN_FRAGMENT_LENGTH && text !== secret) out.push({ length: text.length, text });
+    if (text.length >= MIN_FRAGMENT_LENGTH && text !== secret)
+      out.push({ length: text.length, text });
   }
   return out;
 }

@@ -43,13 +43,35 @@ export function secretsOf(step: StepResult, extra: string[] = []): string[] {
   return [...SIM_SECRETS, ...outputs, ...derived, ...extra];
 }
 
-/** The contract's promise: no secret outside its own ::add-mask:: line, in any step. */
+/**
+ * The contract's promise: no secret, in any of the forms a runner masks (findLeaks), outside
+ * the ::add-mask:: lines, in any step; and nothing forged (expectNothingForged).
+ */
 export function expectNoLeaks(step: StepResult, extra: string[] = []): void {
   expect(findLeaks(step, secretsOf(step, extra))).toEqual([]);
+  expectNothingForged(step);
 }
 
-/** A failed step: non-zero exit, exactly one ::error::, and no stack trace. */
+/** The workflow commands @actions/core writes for the action; anything else was forged. */
+const OURS = new Set(['add-mask', 'debug', 'warning', 'error']);
+
+/**
+ * Nothing in the step's output is a workflow command the action did not mean: every command
+ * (read as GitHub's runner reads stdout and stderr) is one of ours, written on stdout, in the
+ * `::name::` form; no `##[` anywhere; at most one ::error::.
+ */
+export function expectNothingForged(step: StepResult): void {
+  const forged = step.commands.filter(
+    (c) => c.legacy || c.stream !== 'stdout' || !OURS.has(c.name),
+  );
+  expect(forged).toEqual([]);
+  expect(step.errors.length).toBeLessThanOrEqual(1);
+  expect(step.stdout + step.stderr).not.toContain('##[');
+}
+
+/** A failed step: non-zero exit, exactly one ::error::, nothing forged and no stack trace. */
 export function expectFailure(step: StepResult, message: RegExp | string): void {
+  expectNothingForged(step);
   expect(step.exitCode).not.toBe(0);
   expect(step.errors).toHaveLength(1);
   if (typeof message === 'string') expect(step.errors[0]).toContain(message);

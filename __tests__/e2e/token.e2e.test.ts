@@ -46,6 +46,8 @@ describe('token mode, happy path', () => {
       expect(step.summary).toContain('data user');
 
       const [request] = tokenRequests(sim);
+      // Domo's answers are small: nothing compressed, which an error would quote as garbage.
+      expect(request!.headers['accept-encoding']).toBe('identity');
       expect(request).toMatchObject({
         method: 'GET',
         path: '/oauth/token',
@@ -231,6 +233,29 @@ const faultCases: FaultCase[] = [
     ok: false,
     requests: 1,
     message: /`access_token` is missing or not a non-empty string/,
+  },
+  {
+    name: 'expires_in 0: a token that expires at once is refused',
+    faults: [{ kind: 'body', body: { access_token: 'tok-0123456789', expires_in: 0 } }],
+    ok: false,
+    requests: 1,
+    message: /`expires_in` is 0: a token must live at least 1 s/,
+  },
+  {
+    name: 'a gzip-encoded answer is described, never quoted',
+    faults: [
+      {
+        kind: 'status',
+        status: 502,
+        body: '\u001f\u008b\b\u0000binary ::error::x',
+        headers: { 'content-encoding': 'gzip' },
+        times: Infinity,
+      },
+    ],
+    inputs: { retries: '0' },
+    ok: false,
+    requests: 1,
+    message: /failed: HTTP 502 \(an answer that is not text: gzip-encoded\)\. Domo \(or a gateway/,
   },
   {
     name: 'a hang: per-attempt timeout, retried once',
