@@ -446,14 +446,40 @@ describe('provision mode', () => {
     }
   });
 
-  test('a failed token call after creation still leaves the post step what it needs', async () => {
-    setInputs({ ...provisionInputs, username: '', password: '', 'session-token': 'sess-1' });
-    nock(API).post('/clients').reply(201, created);
-    nock(API).get('/oauth/token').query(true).reply(401, { error_description: 'Bad credentials' });
-    await run(deps);
-    expect(errors()).toHaveLength(1);
-    expect(state()).toMatchObject({ 'client-id': 'cid-new', credential: 'sess-1' });
-  });
+  test.each<[string, () => nock.Scope, string[]]>([
+    [
+      'a 401',
+      () =>
+        nock(API)
+          .get('/oauth/token')
+          .query(true)
+          .reply(401, { error_description: 'Bad credentials' }),
+      [],
+    ],
+    [
+      'a token the action refuses',
+      () =>
+        nock(API)
+          .get('/oauth/token')
+          .query(true)
+          .reply(200, { access_token: 'tok-REFUSED-1', expires_in: 0 }),
+      ['tok-REFUSED-1'],
+    ],
+  ])(
+    'the token call fails after creation (%s): the post step still gets what it needs',
+    async (_, reply, seen) => {
+      setInputs({ ...provisionInputs, username: '', password: '', 'session-token': 'sess-1' });
+      nock(API).post('/clients').reply(201, created);
+      reply();
+      await run(deps);
+      expect(errors()).toHaveLength(1);
+      expect(state()).toMatchObject({ 'client-id': 'cid-new', credential: 'sess-1' });
+      // Every secret seen by the end of the step, for the post step's redaction.
+      expect(JSON.parse(state().secrets!)).toEqual(
+        expect.arrayContaining(['sess-1', 'csec-NEW', basicNew, ...seen]),
+      );
+    },
+  );
 });
 
 describe('post step (cleanup)', () => {

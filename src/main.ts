@@ -50,6 +50,7 @@ const defaultDeps: Omit<Deps, 'env'> = {
 
 export async function run(overrides: Partial<Deps> = {}): Promise<void> {
   const deps: Deps = { ...defaultDeps, env: process.env, ...overrides };
+  let handover: CleanupState | undefined;
   try {
     const raw = readInputs(deps.env);
     mask(...secretInputValues(raw));
@@ -61,7 +62,6 @@ export async function run(overrides: Partial<Deps> = {}): Promise<void> {
 
     let credentials = config.client;
     let client: CreatedClient | undefined;
-    let handover: CleanupState | undefined;
     if (config.provision) {
       ({ client, handover } = await provisionClient(config, transport, retry));
       credentials = { id: client.clientId, secret: client.clientSecret };
@@ -87,14 +87,16 @@ export async function run(overrides: Partial<Deps> = {}): Promise<void> {
       retry('idempotent'),
     );
     mask(token.accessToken);
-    // The post step learns of every secret this step has seen, the token included.
-    if (handover) saveCleanupState({ ...handover, secrets: knownSecrets() });
     const expiresAt = new Date(deps.clock.now() + token.expiresIn * 1000)
       .toISOString()
       .replace(/\.\d{3}Z$/, 'Z');
     await publishResult({ config, token, expiresAt, client });
   } catch (err) {
     fail(err);
+  } finally {
+    // The post step learns of every secret this step has seen by its end, a token it refused
+    // included, whether the step succeeded or not.
+    if (handover) saveCleanupState({ ...handover, secrets: knownSecrets() });
   }
 }
 

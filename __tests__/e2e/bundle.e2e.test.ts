@@ -12,10 +12,13 @@ import { selfSignedCertificate } from '../../dev/certificate.mjs';
 import { root, runStep } from '../../dev/runner.mjs';
 import { expectFailure, expectNoLeaks, withSimulator } from './helpers.js';
 
-const LIMIT = 64 * 1024;
+// 1.0.0 fitted in 64 KiB; provision mode's instance API and the redaction of every encoded form
+// of a secret took it past. Still a fourteenth of a plain ncc build (about 1 MB): a new
+// dependency, not a new feature, is what this limit is here to catch.
+const LIMIT = 80 * 1024;
 
 describe('the bundles', () => {
-  test.each(['dist/index.js', 'dist/post/index.js'])('%s stays within 64 KiB', (file) => {
+  test.each(['dist/index.js', 'dist/post/index.js'])('%s stays within 80 KiB', (file) => {
     expect(statSync(join(root, file)).size).toBeLessThanOrEqual(LIMIT);
   });
 
