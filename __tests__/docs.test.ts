@@ -676,6 +676,34 @@ const callScenarios: Array<[string, Scenario]> = [
     'token: JSON without a token',
     { inputs: token, answers: { token: { status: 200, body: { expires_in: 60 } } } },
   ],
+  [
+    'token: a token that expires at once',
+    {
+      inputs: token,
+      answers: { token: { status: 200, body: { access_token: 'tok-SECRET', expires_in: 0 } } },
+    },
+  ],
+  [
+    'token: a role with a control character',
+    {
+      inputs: token,
+      answers: {
+        token: {
+          status: 200,
+          body: { access_token: 'tok-SECRET', expires_in: 60, role: 'a\u0007' },
+        },
+      },
+    },
+  ],
+  [
+    'token: a gzip-encoded error',
+    {
+      inputs: token,
+      answers: {
+        token: { status: 500, headers: { 'content-encoding': 'gzip' }, body: '\u001f\u008b\u0008' },
+      },
+    },
+  ],
   // Sign-on
   [
     'sign-on: a wrong password',

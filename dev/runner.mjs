@@ -151,6 +151,8 @@ export async function runStep({
     GITHUB_REPOSITORY: 'octo-org/octo-repo',
     GITHUB_RUN_ID: '4242',
     GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_JOB: 'build',
+    GITHUB_SERVER_URL: 'https://github.com',
     RUNNER_TEMP: dir,
     RUNNER_OS: 'Linux',
     ...files,

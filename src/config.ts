@@ -186,8 +186,7 @@ function required(name: InputName, value: (n: InputName) => string, context: str
   return v;
 }
 
-const SOURCES =
-  '`developer-token`, `session-token`, `username` + `password`, or `session-cookie`';
+const SOURCES = '`developer-token`, `session-token`, `username` + `password`, or `session-cookie`';
 
 function parseProvision(
   raw: Partial<RawInputs>,

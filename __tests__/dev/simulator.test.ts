@@ -775,8 +775,7 @@ describe('CLI', () => {
         });
         child.on('exit', () => reject(new Error(`exited early: ${stderr}`)));
         setTimeout(
-          () =>
-            reject(new Error(`no "Domo simulator listening on URL" banner in 10 s: ${stdout}`)),
+          () => reject(new Error(`no "Domo simulator listening on URL" banner in 10 s: ${stdout}`)),
           10_000,
         );
       });

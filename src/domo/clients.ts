@@ -93,7 +93,7 @@ export function createHint(
         : 'The Domo session is not valid: the session token (or the sign-on behind it) has expired, or `instance` names another instance.';
     case 403:
       return route === 'developer-token'
-        ? "The developer token's owner may not create API clients: give that user the \"Create API OAuth Clients\" grant (Admin > Roles), or use a token of a user who has it."
+        ? 'The developer token\'s owner may not create API clients: give that user the "Create API OAuth Clients" grant (Admin > Roles), or use a token of a user who has it.'
         : 'The user needs the "Create API OAuth Clients" grant in Domo (Admin > Roles).';
     case 404:
       return route === 'developer-token'

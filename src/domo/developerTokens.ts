@@ -9,8 +9,7 @@ import { DomoError } from '../errors.js';
 import { jsonObject, send, type Transport } from '../http.js';
 import { createHint, type CreatedClient, type NewClient } from './clients.js';
 
-export const CREATE_CALL =
-  'Domo client creation (POST /api/identity/v1/developer-tokens)';
+export const CREATE_CALL = 'Domo client creation (POST /api/identity/v1/developer-tokens)';
 export const LIST_CALL = 'Domo API client list (GET /api/identity/v1/developer-tokens)';
 export const REVOKE_CALL =
   'Domo API client revocation (DELETE /api/identity/v1/developer-tokens/{id})';
@@ -50,7 +49,12 @@ export async function createWithDeveloperToken(
     });
     const json = jsonObject(CREATE_CALL, response);
     const { clientId, clientSecret, id } = json;
-    if (typeof clientId !== 'string' || !clientId || typeof clientSecret !== 'string' || !clientSecret) {
+    if (
+      typeof clientId !== 'string' ||
+      !clientId ||
+      typeof clientSecret !== 'string' ||
+      !clientSecret
+    ) {
       throw new DomoError({
         call: CREATE_CALL,
         kind: 'response',
@@ -135,13 +139,11 @@ export interface ClientTarget {
  * unique, unless the entry shows a client id that cannot be a shortened form of ours (a
  * same-named client someone else made must never be revoked).
  */
-export function findListed(
-  list: ListedClient[],
-  target: ClientTarget,
-): ListedClient | undefined {
+export function findListed(list: ListedClient[], target: ClientTarget): ListedClient | undefined {
   return (
-    list.find((e) => (target.listId !== '' && e.id === target.listId) || e.clientId === target.clientId) ??
-    list.find((e) => e.name === target.name && couldBe(e.clientId, target.clientId))
+    list.find(
+      (e) => (target.listId !== '' && e.id === target.listId) || e.clientId === target.clientId,
+    ) ?? list.find((e) => e.name === target.name && couldBe(e.clientId, target.clientId))
   );
 }
 
