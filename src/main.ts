@@ -8,6 +8,8 @@ import {
   secretInputValues,
   type CleanupState,
   type Config,
+  type ProvisionConfig,
+  type Session,
 } from './config.js';
 import { createClient, warnOfOrphan, type CreatedClient } from './domo/clients.js';
 import { createWithDeveloperToken } from './domo/developerTokens.js';
@@ -117,30 +119,27 @@ async function provisionClient(
   retry: ReturnType<typeof retryOptions>,
 ): Promise<{ client: CreatedClient; handover: CleanupState }> {
   const p = config.provision!;
+  const { session } = p;
+  const developer = session.kind === 'developer-token';
+  // The sign-on comes first, outside the `try` below: its failures cannot have created a client.
+  const credential = developer ? session.token : await startSession(session, p, transport, retry);
   const request = { name: p.clientName, description: p.description, scopes: config.scopes };
-  const scope = config.scopes.join(' ');
-  // The sign-on comes first, outside the `try`: its failures cannot have created a client.
-  const credential =
-    p.session.kind === 'developer-token'
-      ? p.session.token
-      : await startSession(config, transport, retry);
+  const how = developer ? ' (developer token)' : '';
+  info(`Creating Domo API client "${p.clientName}" with scope "${config.scopes.join(' ')}"${how}.`);
   let client: CreatedClient;
   try {
-    if (p.session.kind === 'developer-token') {
-      info(`Creating Domo API client "${p.clientName}" with scope "${scope}" (developer token).`);
-      client = await withRetry(
-        () => createWithDeveloperToken(transport, p.instanceUrl, credential, request),
-        retry('creates'),
-      );
-    } else {
-      const sessionToken = credential;
-      info(`Creating Domo API client "${p.clientName}" with scope "${scope}".`);
-      const headers = { sessionToken, customerDomain: p.customerDomain };
-      client = await withRetry(
-        () => createClient(transport, config.apiUrl, headers, request),
-        retry('creates'),
-      );
-    }
+    client = await withRetry(
+      () =>
+        developer
+          ? createWithDeveloperToken(transport, p.instanceUrl, credential, request)
+          : createClient(
+              transport,
+              config.apiUrl,
+              { sessionToken: credential, customerDomain: p.customerDomain },
+              request,
+            ),
+      retry('creates'),
+    );
   } catch (err) {
     throw warnOfOrphan(err, p.clientName);
   }
@@ -149,7 +148,7 @@ async function provisionClient(
     clientId: client.clientId,
     clientName: client.name,
     listId: client.listId,
-    authKind: p.session.kind === 'developer-token' ? 'developer-token' : 'session',
+    authKind: developer ? 'developer-token' : 'session',
     credential: p.deleteClient ? credential : '',
     instanceUrl: p.instanceUrl,
     deleteClient: p.deleteClient,
@@ -166,26 +165,21 @@ async function provisionClient(
 
 /** The session that creates the client: given, or from a sign-on. */
 async function startSession(
-  config: Config,
+  session: Exclude<Session, { kind: 'developer-token' }>,
+  p: ProvisionConfig,
   transport: Transport,
   retry: ReturnType<typeof retryOptions>,
 ): Promise<string> {
-  const p = config.provision!;
-  if (p.session.kind === 'session-token') return p.session.token;
-  if (p.session.kind === 'developer-token') throw new Error('a developer token is no session');
+  if (session.kind === 'session-token') return session.token;
   const credentials =
-    p.session.kind === 'password'
-      ? {
-          method: 'password' as const,
-          emailAddress: p.session.username,
-          password: p.session.password,
-        }
-      : { method: 'exptoken' as const, cookie: p.session.cookie };
-  const session = await withRetry(
+    session.kind === 'password'
+      ? { method: 'password' as const, emailAddress: session.username, password: session.password }
+      : { method: 'exptoken' as const, cookie: session.cookie };
+  const signedOn = await withRetry(
     () => signOn(transport, p.instanceUrl, credentials),
     retry('idempotent'),
   );
-  mask(session.sessionToken);
-  info(`Signed on to ${p.instanceUrl}${session.userId ? ` as user ${session.userId}` : ''}.`);
-  return session.sessionToken;
+  mask(signedOn.sessionToken);
+  info(`Signed on to ${p.instanceUrl}${signedOn.userId ? ` as user ${signedOn.userId}` : ''}.`);
+  return signedOn.sessionToken;
 }
