@@ -4,7 +4,7 @@
 // it doubles as a smoke test: the exit code is 1 when anything shown did not behave.
 //   (a) token mode  (b) a later step using the token  (c) provision mode + post step
 //   (d) a failing step
-import { findLeaks, parseCommands, runJob, runStep } from './runner.mjs';
+import { findLeaks, parseCommands, runJob, runStep, summaryText as readable } from './runner.mjs';
 import { startSimulator } from './simulator.mjs';
 
 const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
@@ -118,14 +118,8 @@ function showEnv(exported, masker) {
   say(`  ${bold('env for later steps')}  ${list.length ? list.join('  ') : '(none)'}`);
 }
 
-const decode = (s) =>
-  s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
-const plain = (html) => decode(html.replace(/<[^>]*>/g, '')).trim();
+// As a reader sees it: tags gone, entities (named and numeric) decoded, spaces folded.
+const plain = (html) => readable(html).replace(/\s+/g, ' ').trim();
 
 /** The job summary (HTML): headings as "###", tables as aligned columns. */
 function summaryText(html) {

@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findLeaks, root, runStep } from './runner.mjs';
+import { findLeaks, root, runStep, summaryText } from './runner.mjs';
 import { startSimulator } from './simulator.mjs';
 
 const { values: args } = parseArgs({
@@ -56,17 +56,8 @@ async function summaryOfAJob() {
 
 // --- The summary, read back ------------------------------------------------------------------
 
-const decode = (s) =>
-  s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
-const plain = (html) =>
-  decode(html.replace(/<[^>]*>/g, ''))
-    .replace(/\s+/g, ' ')
-    .trim();
+// As a reader sees it: tags gone, entities (named and numeric) decoded, spaces folded.
+const plain = (html) => summaryText(html).replace(/\s+/g, ' ').trim();
 
 /** The summary as blocks: { heading, level } and { table: [[{ text, head }]] }, in order. */
 export function blocks(html) {

@@ -1,6 +1,6 @@
 /** API clients on api.domo.com, created from a Domo session. */
 import { DomoError } from '../errors.js';
-import { jsonObject, send, type Transport } from '../http.js';
+import { jsonObject, send, type HttpRequest, type Transport } from '../http.js';
 import { mayHaveActed } from '../retry.js';
 import { transportHint } from './hints.js';
 
@@ -40,19 +40,39 @@ export async function createClient(
   session: SessionHeaders,
   client: NewClient,
 ): Promise<CreatedClient> {
+  const request: HttpRequest = {
+    method: 'POST',
+    url: `${apiUrl}/clients`,
+    headers: { ...sessionHeaders(session), 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: client.name,
+      description: client.description,
+      scope: client.scopes,
+    }),
+  };
+  // No numeric id on this route: the post step finds the client in the instance's list.
+  return create(transport, CREATE_CALL, request, client, 'session', {
+    id: 'client_id',
+    secret: 'client_secret',
+  });
+}
+
+/**
+ * Sends one creation request, on either route, and reads the new client from the answer under
+ * that route's names; any failure gets that route's advice.
+ */
+export async function create(
+  transport: Transport,
+  call: string,
+  request: HttpRequest,
+  client: NewClient,
+  route: 'session' | 'developer-token',
+  keys: { id: string; secret: string; listId?: string },
+): Promise<CreatedClient> {
   try {
-    const response = await send(transport, CREATE_CALL, {
-      method: 'POST',
-      url: `${apiUrl}/clients`,
-      headers: { ...sessionHeaders(session), 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: client.name,
-        description: client.description,
-        scope: client.scopes,
-      }),
-    });
-    const json = jsonObject(CREATE_CALL, response);
-    const { client_id: clientId, client_secret: clientSecret } = json;
+    const response = await send(transport, call, request);
+    const json = jsonObject(call, response);
+    const [clientId, clientSecret] = [json[keys.id], json[keys.secret]];
     if (
       typeof clientId !== 'string' ||
       !clientId ||
@@ -60,19 +80,25 @@ export async function createClient(
       !clientSecret
     ) {
       throw new DomoError({
-        call: CREATE_CALL,
+        call,
         kind: 'response',
-        detail: `HTTP ${response.status} without a client_id and client_secret`,
+        detail: `HTTP ${response.status} without a ${keys.id} and ${keys.secret}`,
       });
     }
-    // No numeric id on this route: the post step finds the client in the instance's list.
-    return { clientId, clientSecret, name: client.name, listId: '' };
+    const listId = keys.listId === undefined ? '' : numericId(json[keys.listId]);
+    return { clientId, clientSecret, name: client.name, listId };
   } catch (err) {
     if (err instanceof DomoError && !err.hint) {
-      err.update({ hint: createHint(err, client.name, 'session') });
+      err.update({ hint: createHint(err, client.name, route) });
     }
     throw err;
   }
+}
+
+/** A numeric id as text, or '' when there is none (it goes into a URL path). */
+export function numericId(value: unknown): string {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  return typeof value === 'string' && /^\d{1,20}$/.test(value) ? value : '';
 }
 
 /** Advice for a failed creation, on either route (`session` or `developer-token`). */

@@ -6,8 +6,8 @@
  */
 import type { InstanceAuthKind } from '../config.js';
 import { DomoError } from '../errors.js';
-import { jsonObject, send, type Transport } from '../http.js';
-import { createHint, type CreatedClient, type NewClient } from './clients.js';
+import { jsonObject, send, type HttpRequest, type Transport } from '../http.js';
+import { create, numericId, type CreatedClient, type NewClient } from './clients.js';
 
 export const CREATE_CALL = 'Domo client creation (POST /api/identity/v1/developer-tokens)';
 export const LIST_CALL = 'Domo API client list (GET /api/identity/v1/developer-tokens)';
@@ -35,44 +35,22 @@ export async function createWithDeveloperToken(
   developerToken: string,
   client: NewClient,
 ): Promise<CreatedClient> {
-  try {
-    const response = await send(transport, CREATE_CALL, {
-      method: 'POST',
-      url: `${instanceUrl}${PATH}`,
-      headers: { 'x-domo-developer-token': developerToken, 'content-type': 'application/json' },
-      // `scopes`, plural, on this route (`scope` on api.domo.com/clients).
-      body: JSON.stringify({
-        name: client.name,
-        description: client.description,
-        scopes: client.scopes,
-      }),
-    });
-    const json = jsonObject(CREATE_CALL, response);
-    const { clientId, clientSecret, id } = json;
-    if (
-      typeof clientId !== 'string' ||
-      !clientId ||
-      typeof clientSecret !== 'string' ||
-      !clientSecret
-    ) {
-      throw new DomoError({
-        call: CREATE_CALL,
-        kind: 'response',
-        detail: `HTTP ${response.status} without a clientId and clientSecret`,
-      });
-    }
-    return {
-      clientId,
-      clientSecret,
+  const request: HttpRequest = {
+    method: 'POST',
+    url: `${instanceUrl}${PATH}`,
+    headers: { 'x-domo-developer-token': developerToken, 'content-type': 'application/json' },
+    // `scopes`, plural, on this route (`scope` on api.domo.com/clients).
+    body: JSON.stringify({
       name: client.name,
-      listId: listId(id),
-    };
-  } catch (err) {
-    if (err instanceof DomoError && !err.hint) {
-      err.update({ hint: createHint(err, client.name, 'developer-token') });
-    }
-    throw err;
-  }
+      description: client.description,
+      scopes: client.scopes,
+    }),
+  };
+  return create(transport, CREATE_CALL, request, client, 'developer-token', {
+    id: 'clientId',
+    secret: 'clientSecret',
+    listId: 'id',
+  });
 }
 
 /** An entry of the instance's list of API clients. */
@@ -82,12 +60,6 @@ export interface ListedClient {
   /** As the list shows it, which may be shortened. */
   clientId: string | undefined;
   name: string | undefined;
-}
-
-/** A numeric id as text, or '' when there is none (it goes into a URL path). */
-function listId(value: unknown): string {
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
-  return typeof value === 'string' && /^\d{1,20}$/.test(value) ? value : '';
 }
 
 export async function listClients(
@@ -113,7 +85,7 @@ export async function listClients(
   return entries.flatMap((entry): ListedClient[] => {
     if (!entry || typeof entry !== 'object') return [];
     const o = entry as Record<string, unknown>;
-    const id = listId(o.id);
+    const id = numericId(o.id);
     if (!id) return [];
     const clientId = [o.clientId, o.client_id].find((v) => typeof v === 'string');
     return [
