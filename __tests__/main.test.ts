@@ -564,7 +564,7 @@ describe('post step (cleanup)', () => {
     setInputs({}, state);
     nock(INSTANCE)
       .get(LIST)
-      .reply(200, [{ id: 5, clientId: 'someone-else', name: 'ci bot' }]);
+      .reply(200, [{ id: 5, clientId: 'someone-else', name: 'their bot' }]);
     await cleanup(deps);
     expect(stdout).toContain(
       `Domo API client ${LABEL} is already gone: ${INSTANCE} no longer lists it.`,

@@ -107,30 +107,16 @@ export interface ClientTarget {
 }
 
 /**
- * The entry for `target`: by its numeric id or full client id; else by its name, which is
- * unique, unless the entry shows a client id that cannot be a shortened form of ours (a
- * same-named client someone else made must never be revoked).
+ * The entry for `target`: the one with its numeric id or its client id; where no entry shows
+ * that client id (the admin pages' list may show it shortened), the one with its name. Domo
+ * refuses a second client of a name (400), so the name stands for one client only.
  */
 export function findListed(list: ListedClient[], target: ClientTarget): ListedClient | undefined {
   return (
     list.find(
       (e) => (target.listId !== '' && e.id === target.listId) || e.clientId === target.clientId,
-    ) ?? list.find((e) => e.name === target.name && couldBe(e.clientId, target.clientId))
+    ) ?? list.find((e) => e.name === target.name)
   );
-}
-
-/**
- * Whether a client id as a list shows it (perhaps cut short, or with parts hidden by `…` or
- * `*`) may stand for `full`: every visible piece appears in `full`, in order.
- */
-export function couldBe(shown: string | undefined, full: string): boolean {
-  let from = 0;
-  for (const piece of (shown ?? '').split(/[^A-Za-z0-9-]+/).filter(Boolean)) {
-    const at = full.indexOf(piece, from);
-    if (at < 0) return false;
-    from = at + piece.length;
-  }
-  return true;
 }
 
 export type RevokeOutcome = 'deleted' | 'not-found';
