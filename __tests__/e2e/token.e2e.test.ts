@@ -103,8 +103,12 @@ describe('token mode, happy path', () => {
   });
 
   const node24 = findNode24();
+  // Without Node 24 (installed by `node dev/node24.mjs`, as .ci/run does) this one is skipped,
+  // and its name says so in the test output.
   (node24 ? test : test.skip)(
-    'the same bundle on Node 24, the runtime of node24 actions',
+    node24
+      ? 'the same bundle on Node 24, the runtime of node24 actions'
+      : 'the same bundle on Node 24: SKIPPED, Node 24 is not installed (run `node dev/node24.mjs`)',
     async () => {
       await withSimulator({}, async (sim) => {
         const step = await runStep({
