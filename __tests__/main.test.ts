@@ -324,6 +324,7 @@ describe('provision mode', () => {
     expect(JSON.parse(state().secrets!)).toEqual(
       expect.arrayContaining(['pw-SECRET', 'sess-SECRET', 'csec-NEW', basicNew, 'tok-SECRET']),
     );
+    expect(stdout).toContain(`Signed on to ${INSTANCE} as user 7.`);
     expect(stdout).toContain(`Creating Domo API client "${NAME}" with scope "data user".`);
     expect(stdout).toContain(`Created Domo API client "${NAME}" (cid-new).`);
     expect(stdout.replace(/^::add-mask::.*$/gm, '')).not.toMatch(
@@ -668,6 +669,79 @@ describe('post step (cleanup)', () => {
     nock(INSTANCE).get(LIST).reply(200, []);
     await cleanup(deps);
     expect(never.isDone()).toBe(false);
+  });
+
+  test('a DELETE answered 400 while the client is still listed: a warning that says both', async () => {
+    setInputs(
+      {},
+      { ...state, 'list-id': '77', 'auth-kind': 'developer-token', credential: 'dev-SECRET' },
+    );
+    nock(INSTANCE).delete(`${LIST}/77`).reply(400, {});
+    nock(INSTANCE)
+      .get(LIST)
+      .reply(200, [{ id: 77, clientId: 'cid-new-…', name: 'ci bot' }]);
+    await cleanup(deps);
+    expect(warnings().map((w: { message: string }) => w.message)).toEqual([
+      `Domo API client ${LABEL} is still listed (id 77) after it was revoked (Domo answered that it has no such id). Revoke it by hand in ${INSTANCE}: Admin > Security > Access tokens (API clients), or Domo's developer portal (My Account > Clients).`,
+    ]);
+  });
+
+  test('no credential kept although delete-client is true: a warning, and no request', async () => {
+    setInputs({}, { ...state, credential: '', 'instance-url': '' });
+    await cleanup(deps);
+    expect(warnings().map((w: { message: string }) => w.message)).toEqual([
+      `Could not revoke Domo API client ${LABEL}: the credential that created it was not kept. Revoke it by hand in Domo: Admin > Security > Access tokens (API clients), or Domo's developer portal (My Account > Clients).`,
+    ]);
+  });
+
+  test.each<[string, Record<string, string>, number, number, string[]]>([
+    ['good state', { retries: '2', 'timeout-ms': '1500' }, 3, 1500, []],
+    ['retries above 20 and no timeout', { retries: '99', 'timeout-ms': '' }, 6, 30000, []],
+    ['negative retries and a zero timeout', { retries: '-1', 'timeout-ms': '0' }, 6, 30000, []],
+    ['words', { retries: 'x', 'timeout-ms': 'y' }, 6, 30000, []],
+    ['a timeout above ten minutes', { retries: '0', 'timeout-ms': '600001' }, 1, 30000, []],
+    ['the longest timeout', { retries: '20', 'timeout-ms': '600000' }, 21, 600000, []],
+    ['secrets that are not JSON', { secrets: 'csec-NEW' }, 2, 2000, []],
+    ['secrets not a list', { secrets: '{"a":"csec-NEW"}' }, 2, 2000, []],
+    ['secrets with a non-string', { secrets: '["csec-NEW", 5]' }, 2, 2000, ['csec-NEW']],
+  ])(
+    'saved state with %s: the post step uses what is sound, defaults for the rest',
+    async (_, saved, attempts, timeout, masked) => {
+      setInputs({}, { ...state, secrets: '[]', ...saved });
+      const timeouts: number[] = [];
+      const transport = (ms: number) => (timeouts.push(ms), createTransport({ timeoutMs: ms }));
+      let lists = 0;
+      nock(INSTANCE)
+        .get(LIST)
+        .times(attempts + 1)
+        .reply(() => (lists++, [503, {}]));
+      await cleanup({ ...deps, transport });
+      expect(lists).toBe(attempts);
+      expect(timeouts).toEqual([timeout]);
+      const masks = commands()
+        .filter((c: { name: string }) => c.name === 'add-mask')
+        .map((c: { message: string }) => c.message);
+      expect(masks).toEqual(['sess-SECRET', ...masked]);
+      expect(warnings()[0]?.message).toMatch(
+        attempts > 1
+          ? new RegExp(`failed after ${attempts} attempts: HTTP 503`)
+          : /failed: HTTP 503/,
+      );
+    },
+  );
+
+  test('a saved list id that is not a number is not trusted: the list is read first', async () => {
+    setInputs({}, { ...state, 'list-id': '31/../../x' });
+    const list = nock(INSTANCE)
+      .get(LIST)
+      .reply(200, [{ id: 31, clientId: 'cid-new-0000-1111' }]);
+    nock(INSTANCE).delete(`${LIST}/31`).reply(204);
+    nock(INSTANCE).get(LIST).reply(200, []);
+    await cleanup(deps);
+    list.done();
+    expect(stdout).toContain(
+      `Revoked Domo API client ${LABEL}: ${INSTANCE} no longer lists it (id 31).`,
+    );
   });
 
   test('delete-client false leaves the client, says so, and kept no credential', async () => {

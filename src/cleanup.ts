@@ -47,7 +47,7 @@ export async function cleanup(overrides: Partial<CleanupDeps> = {}): Promise<voi
   }
   const where = state.instanceUrl || 'Domo';
   try {
-    if (!state.credential) throw new Error('the credential that created it was not kept');
+    if (!state.credential) throw new Error('the credential that created it was not kept.');
     const transport = withLog(deps.transport(state.timeoutMs), debug, deps.clock.now);
     const retry = {
       retries: state.retries,

@@ -4,7 +4,7 @@ import type { InstanceAuth } from '../../src/domo/developerTokens.js';
 
 const { createTransport } = await import('../../src/http.js');
 const { signOn } = await import('../../src/domo/session.js');
-const { createClient, warnOfOrphan } = await import('../../src/domo/clients.js');
+const { createClient, numericId, warnOfOrphan } = await import('../../src/domo/clients.js');
 const { createWithDeveloperToken, findListed, listClients, revokeClient } =
   await import('../../src/domo/developerTokens.js');
 
@@ -165,6 +165,9 @@ describe('createClient (with a session, on api.domo.com)', () => {
     ],
     [400, { status: 400, message: 'Invalid scope: foo' }, /Domo refused a scope: .* in `scope`/],
     [404, {}, /check `api-url`/],
+    [429, {}, /Domo is rate-limiting: raise `retries`, or re-run the job later\.$/],
+    [500, {}, /HTTP 500\. Domo had a server error: re-run the job later\.$/],
+    [418, {}, /failed: HTTP 418\.$/],
     [200, { name: 'x' }, /HTTP 200 without a client_id and client_secret/],
   ])('HTTP %d: an actionable error', async (status, body, message) => {
     nock(API)
@@ -339,6 +342,7 @@ describe('the instance list of API clients, and revocation', () => {
       [{ id: '5', clientId: full.slice(0, 8), name: 'theirs' }],
       undefined,
     ],
+    ['not by a name that is not text', [{ id: '6', clientId: 'other' }], undefined],
   ])('findListed %s', (_, list, id) => {
     const entries = list.map((e) => ({ id: e.id, clientId: e.clientId, name: e.name }));
     const listId = list[0]!.id === '7' ? '7' : '';
@@ -369,4 +373,31 @@ describe('the instance list of API clients, and revocation', () => {
       /^Domo API client revocation \(DELETE \/api\/identity\/v1\/developer-tokens\/\{id\}\) failed: HTTP 401 \(expired\)/,
     );
   });
+});
+
+test.each<[unknown, string]>([
+  [12, '12'],
+  [0, '0'],
+  ['12', '12'],
+  ['0012', '0012'],
+  [-1, ''],
+  [1.5, ''],
+  [2 ** 53, ''],
+  ['1'.repeat(21), ''],
+  ['12a', ''],
+  [' 12', ''],
+  ['', ''],
+  [null, ''],
+  [undefined, ''],
+  [{}, ''],
+])('numericId(%j) is %j: only a whole number goes into a URL path', (value, id) => {
+  expect(numericId(value)).toBe(id);
+});
+
+test('a list entry whose name is not text is found by its client id only', async () => {
+  nock(INSTANCE)
+    .get('/api/identity/v1/developer-tokens')
+    .reply(200, [{ id: 4, clientId: 'cid-4', name: 7 }]);
+  const list = await listClients(transport, INSTANCE, { kind: 'session', credential: 's' });
+  expect(list).toEqual([{ id: '4', clientId: 'cid-4', name: undefined }]);
 });
