@@ -613,7 +613,7 @@ describe('post step (cleanup)', () => {
       .reply(200, [{ id: 31, clientId: 'cid-new-0000-1111' }]);
     await cleanup(deps);
     expect(warnings().map((w: { message: string }) => w.message)).toEqual([
-      `Domo API client ${LABEL} is still listed (id 31) after it was revoked. Revoke it by hand in ${INSTANCE}: Admin > Security > Access tokens (API clients), or Domo's developer portal (My Account > Clients).`,
+      `Domo API client ${LABEL} is still listed (id 31) after the DELETE. Revoke it by hand in ${INSTANCE}: Admin > Security > Access tokens (API clients), or Domo's developer portal (My Account > Clients).`,
     ]);
     expect(process.exitCode).toBeUndefined();
   });
@@ -682,7 +682,7 @@ describe('post step (cleanup)', () => {
       .reply(200, [{ id: 77, clientId: 'cid-new-…', name: 'ci bot' }]);
     await cleanup(deps);
     expect(warnings().map((w: { message: string }) => w.message)).toEqual([
-      `Domo API client ${LABEL} is still listed (id 77) after it was revoked (Domo answered that it has no such id). Revoke it by hand in ${INSTANCE}: Admin > Security > Access tokens (API clients), or Domo's developer portal (My Account > Clients).`,
+      `Domo API client ${LABEL} is still listed (id 77) after the DELETE (Domo answered that it has no such id). Revoke it by hand in ${INSTANCE}: Admin > Security > Access tokens (API clients), or Domo's developer portal (My Account > Clients).`,
     ]);
   });
 

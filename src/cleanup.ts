@@ -83,7 +83,7 @@ export async function cleanup(overrides: Partial<CleanupDeps> = {}): Promise<voi
     const still = findListed(await list(), { ...target, listId: id });
     if (still) {
       warning(
-        `Domo API client ${label} is still listed (id ${still.id}) after it was revoked${outcome === 'not-found' ? ' (Domo answered that it has no such id)' : ''}. ${byHand(where)}`,
+        `Domo API client ${label} is still listed (id ${still.id}) after the DELETE${outcome === 'not-found' ? ' (Domo answered that it has no such id)' : ''}. ${byHand(where)}`,
       );
     } else if (outcome === 'not-found') {
       info(`Domo API client ${label} is already gone: ${where} no longer lists it (id ${id}).`);

@@ -428,11 +428,11 @@ describe('provision mode: the post step', () => {
   );
 
   test.each<[Source, number, RegExp]>([
-    ['password', 204, /is still listed \(id \d+\) after it was revoked\. Revoke it by hand in /],
+    ['password', 204, /is still listed \(id \d+\) after the DELETE\. Revoke it by hand in /],
     [
       'developer-token',
       400,
-      /is still listed \(id \d+\) after it was revoked \(Domo answered that it has no such id\)\. Revoke it by hand in /,
+      /is still listed \(id \d+\) after the DELETE \(Domo answered that it has no such id\)\. Revoke it by hand in /,
     ],
   ])(
     '%s: still listed after a DELETE that answered %i: a warning that says so',
