@@ -504,7 +504,9 @@ describe('post step (cleanup)', () => {
   test('nothing to do without state', async () => {
     setInputs({}, {});
     await cleanup(deps);
-    expect(commands().map((c: { name: string }) => c.name)).toEqual(['debug']);
+    expect(commands().map((c: { name: string; message: string }) => [c.name, c.message])).toEqual([
+      ['debug', 'No Domo API client was created in this job; nothing to revoke.'],
+    ]);
   });
 
   test.each<[string, unknown]>([
@@ -718,6 +720,9 @@ describe('post step (cleanup)', () => {
       await cleanup({ ...deps, transport });
       expect(lists).toBe(attempts);
       expect(timeouts).toEqual([timeout]);
+      // Each retry is a line saying what failed and when the next attempt comes.
+      const retried = stdout.match(/HTTP 503\. Retrying in \d+\.\d s \(attempt \d+ of \d+\)\./g);
+      expect(retried ?? []).toHaveLength(attempts - 1);
       const masks = commands()
         .filter((c: { name: string }) => c.name === 'add-mask')
         .map((c: { message: string }) => c.message);

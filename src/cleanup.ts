@@ -74,18 +74,21 @@ export async function cleanup(overrides: Partial<CleanupDeps> = {}): Promise<voi
       }
       id = entry.id;
     }
-    // A retried DELETE that finds nothing most likely follows one that worked but whose
-    // answer was lost: that counts as revoked by this step.
-    const outcome = await withRetry(async (attempt) => {
-      const result = await revokeClient(transport, state.instanceUrl, auth, id);
-      return result === 'not-found' && attempt > 1 ? 'deleted' : result;
-    }, retry);
+    // Domo has no such id: gone before this step came. Unless the DELETE was retried: then an
+    // earlier attempt most likely worked and only its answer was lost.
+    const alreadyGone = await withRetry(
+      async (attempt) =>
+        (await revokeClient(transport, state.instanceUrl, auth, id)) === 'not-found' &&
+        attempt === 1,
+      retry,
+    );
     const still = findListed(await list(), { ...target, listId: id });
     if (still) {
+      const said = alreadyGone ? ' (Domo answered that it has no such id)' : '';
       warning(
-        `Domo API client ${label} is still listed (id ${still.id}) after the DELETE${outcome === 'not-found' ? ' (Domo answered that it has no such id)' : ''}. ${byHand(where)}`,
+        `Domo API client ${label} is still listed (id ${still.id}) after the DELETE${said}. ${byHand(where)}`,
       );
-    } else if (outcome === 'not-found') {
+    } else if (alreadyGone) {
       info(`Domo API client ${label} is already gone: ${where} no longer lists it (id ${id}).`);
     } else {
       info(`Revoked Domo API client ${label}: ${where} no longer lists it (id ${id}).`);

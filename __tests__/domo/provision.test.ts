@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import nock, { socketError } from '../helpers/nock.js';
 import type { InstanceAuth } from '../../src/domo/developerTokens.js';
+import { DomoError } from '../../src/errors.js';
 
 const { createTransport } = await import('../../src/http.js');
 const { signOn } = await import('../../src/domo/session.js');
@@ -204,6 +205,21 @@ describe('createClient (with a session, on api.domo.com)', () => {
     ) as Error;
     expect(err.message.includes('Domo may have created the client "gha o/r run 1"')).toBe(named);
   });
+});
+
+test.each<[string | undefined, string]>([
+  [undefined, ''],
+  ['Check `scope`.', ' Check `scope`.'],
+])('warnOfOrphan names the client, then keeps the hint it had (%j)', (hint, after) => {
+  const err = new DomoError({
+    call: 'Domo client creation',
+    kind: 'timeout',
+    detail: 'slow',
+    hint,
+  });
+  expect((warnOfOrphan(err, 'bot') as Error).message).toBe(
+    `Domo client creation failed: slow. Domo may have created the client "bot" anyway; it was not retried, to avoid a duplicate. Look for it in Admin > Security > Access tokens (or Domo's developer portal, My Account > Clients) and delete it.${after}`,
+  );
 });
 
 describe('createWithDeveloperToken (on the instance)', () => {

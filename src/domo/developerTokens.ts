@@ -83,8 +83,8 @@ export async function listClients(
     });
   }
   return entries.flatMap((entry): ListedClient[] => {
-    if (!entry || typeof entry !== 'object') return [];
-    const o = entry as Record<string, unknown>;
+    // Object() makes null and other non-objects an empty entry, which has no id.
+    const o: Record<string, unknown> = Object(entry);
     const id = numericId(o.id);
     if (!id) return [];
     const clientId = [o.clientId, o.client_id].find((v) => typeof v === 'string');
@@ -114,7 +114,8 @@ export interface ClientTarget {
 export function findListed(list: ListedClient[], target: ClientTarget): ListedClient | undefined {
   return (
     list.find(
-      (e) => (target.listId !== '' && e.id === target.listId) || e.clientId === target.clientId,
+      // A listed id is never empty, so an unknown listId ('') matches nothing.
+      (e) => e.id === target.listId || e.clientId === target.clientId,
     ) ?? list.find((e) => e.name === target.name)
   );
 }
