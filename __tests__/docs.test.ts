@@ -9,8 +9,6 @@ import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globa
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import YAML from 'yaml';
 // The runner emulator's parsers, so that this file reads commands as the e2e tests do.
 import { parseCommands, parseFileCommands } from '../dev/runner.mjs';
 
@@ -21,19 +19,15 @@ const { classify } = await import('../src/http.js');
 type Transport = import('../src/http.js').Transport;
 type HttpRequest = import('../src/http.js').HttpRequest;
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const read = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8');
-
-type Mapping = Record<string, unknown>;
-const isMapping = (value: unknown): value is Mapping =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-const mapping = (value: unknown): Mapping => (isMapping(value) ? value : {});
-const nonEmptyString = (value: unknown): boolean =>
-  typeof value === 'string' && value.trim() !== '';
-
-const action = mapping(YAML.parse(read('action.yml')));
-const actionInputs = mapping(action.inputs);
-const actionOutputs = mapping(action.outputs);
+import {
+  ROOT,
+  actionInputs,
+  actionOutputs,
+  mapping,
+  nonEmptyString,
+  read,
+  type Mapping,
+} from './helpers/repo.js';
 
 /** Fails with `message` unless `ok`: for checks whose failure must say what was looked for. */
 function check(ok: boolean, message: string): void {

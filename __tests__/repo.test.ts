@@ -4,24 +4,16 @@
  * workflows.test.ts.
  */
 import { describe, expect, test } from '@jest/globals';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import YAML from 'yaml';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const read = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8');
-
-type Mapping = Record<string, unknown>;
-const isMapping = (value: unknown): value is Mapping =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-const mapping = (value: unknown): Mapping => (isMapping(value) ? value : {});
-const nonEmptyString = (value: unknown): boolean =>
-  typeof value === 'string' && value.trim() !== '';
-
-const action = mapping(YAML.parse(read('action.yml')));
-const actionInputs = mapping(action.inputs);
-const actionOutputs = mapping(action.outputs);
+import {
+  ROOT,
+  action,
+  actionInputs,
+  actionOutputs,
+  mapping,
+  nonEmptyString,
+} from './helpers/repo.js';
 const runs = mapping(action.runs);
 
 // ---------------------------------------------------------------------------------------------
