@@ -12,7 +12,7 @@ const unusedVars = {
 };
 
 export default defineConfig([
-  globalIgnores(['dist/', 'node_modules/', 'coverage/', '.tmp/']),
+  globalIgnores(['dist/', 'node_modules/', 'coverage/', '.tmp/', '.stryker-tmp*/', 'reports/']),
 
   // The action and its tests.
   {

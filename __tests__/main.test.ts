@@ -2,8 +2,8 @@
  * The whole story of a run, in-process: inputs from INPUT_* variables, Domo faked with nock,
  * a fake clock (no real waits), and the runner's files read back.
  */
-import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock, { socketError } from './helpers/nock.js';
@@ -29,9 +29,15 @@ const tokenAnswer = {
 
 let dir: string;
 let stdout: string;
+// @actions/core's summary keeps the first path it writes to: one summary file for the whole
+// file, emptied before each test, so that every test reads what its own run wrote.
+const summaryDir = mkdtempSync(join(tmpdir(), 'domo-auth-main-summary-'));
+const SUMMARY = join(summaryDir, 'summary');
+afterAll(() => rmSync(summaryDir, { recursive: true, force: true }));
 const savedEnv = { ...process.env };
 const sleeps: number[] = [];
-let now = Date.UTC(2026, 10, 23, 12, 0, 0);
+const START = Date.UTC(2026, 10, 23, 12, 0, 0);
+let now = START;
 const deps = {
   clock: {
     now: () => now,
@@ -53,19 +59,20 @@ function setInputs(inputs: Record<string, string>, state: Record<string, string>
   for (const [name, value] of Object.entries(state)) process.env[`STATE_${name}`] = value;
 }
 
-const file = (name: string) => readFileSync(join(dir, name), 'utf8');
+const file = (name: string) => readFileSync(name === 'summary' ? SUMMARY : join(dir, name), 'utf8');
 const outputs = () => parseFileCommands(file('output'));
 const commands = () => parseCommands(stdout);
 const errors = () => commands().filter((c: { name: string }) => c.name === 'error');
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'domo-auth-main-'));
-  for (const name of ['output', 'env', 'state', 'summary']) writeFileSync(join(dir, name), '');
+  for (const name of ['output', 'env', 'state']) writeFileSync(join(dir, name), '');
+  writeFileSync(SUMMARY, '');
   Object.assign(process.env, {
     GITHUB_OUTPUT: join(dir, 'output'),
     GITHUB_ENV: join(dir, 'env'),
     GITHUB_STATE: join(dir, 'state'),
-    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    GITHUB_STEP_SUMMARY: SUMMARY,
     GITHUB_REPOSITORY: 'octo-org/octo-repo',
     GITHUB_RUN_ID: '4242',
     GITHUB_RUN_ATTEMPT: '2',
@@ -79,6 +86,7 @@ beforeEach(() => {
     return true;
   });
   sleeps.length = 0;
+  now = START;
   resetMasks();
 });
 
@@ -755,5 +763,156 @@ describe('post step (cleanup)', () => {
     expect(stdout).toContain(
       'Leaving Domo API client "ci bot" (cid-new-0000-1111) in place, as delete-client is false.',
     );
+  });
+});
+
+describe('job summary', () => {
+  const table = () => {
+    const summary = file('summary');
+    const heading = summary.match(/<h3>(.*?)<\/h3>/)?.[1];
+    const rows = [...summary.matchAll(/<tr>(.*?)<\/tr>/g)].map((row) =>
+      [...row[1]!.matchAll(/<t[hd]>(.*?)<\/t[hd]>/g)].map((c) => c[1]),
+    );
+    return { heading, rows };
+  };
+  const developer = {
+    mode: 'provision',
+    'api-url': API,
+    instance: INSTANCE,
+    'developer-token': 'dev-SECRET',
+    'client-name': 'ci bot',
+  };
+  const common = (environment: string) => [
+    ['Field', 'Value'],
+    ['Customer', 'acmecompany'],
+    ['User id', '964382593'],
+    ['Role', 'Admin'],
+    ['Scope granted', 'data'],
+    ['Token type', 'bearer'],
+    ['Expires at (UTC)', '2026-11-23T12:59:59Z'],
+    ['Environment', environment],
+  ];
+
+  test.each<[string, Record<string, string>, string[][]]>([
+    ['token mode', tokenInputs, [['Mode', 'token'], ...common('DOMO_ACCESS_TOKEN').slice(1)]],
+    [
+      'provision mode, revoked in the post step',
+      developer,
+      [
+        ['Mode', 'provision'],
+        ...common('DOMO_ACCESS_TOKEN, DOMO_CLIENT_ID, DOMO_CLIENT_SECRET').slice(1),
+        ['API client', 'ci bot (cid-new)'],
+        ['Revocation', 'in the post step'],
+      ],
+    ],
+    [
+      'provision mode, kept, nothing exported',
+      { ...developer, 'delete-client': 'false', 'export-env': 'false' },
+      [
+        ['Mode', 'provision'],
+        ...common('—').slice(1),
+        ['API client', 'ci bot (cid-new)'],
+        ['Revocation', 'none (delete-client: false)'],
+      ],
+    ],
+  ])('%s: every row, in order', async (_, inputs, rows) => {
+    setInputs(inputs);
+    nock(INSTANCE)
+      .post('/api/identity/v1/developer-tokens')
+      .reply(201, { id: 321, clientId: 'cid-new', clientSecret: 'csec-NEW' });
+    nock(API).get('/oauth/token').query(true).reply(200, tokenAnswer);
+    await run(deps);
+    expect(errors()).toEqual([]);
+    const [head, ...body] = rows;
+    expect(table()).toEqual({
+      heading: 'Domo access token',
+      rows: [['Field', 'Value'], head, ...body],
+    });
+  });
+
+  test('fields Domo left out read as a dash', async () => {
+    setInputs(tokenInputs);
+    nock(API)
+      .get('/oauth/token')
+      .query(true)
+      .reply(200, { access_token: 'tok-SECRET', token_type: 'bearer', expires_in: 60 });
+    await run(deps);
+    expect(table().rows.slice(1, 6)).toEqual([
+      ['Mode', 'token'],
+      ['Customer', '—'],
+      ['User id', '—'],
+      ['Role', '—'],
+      ['Scope granted', '—'],
+    ]);
+    expect(stdout).toContain(
+      'Domo access token ready: scope "", expires 2026-11-23T12:01:00Z (in 60 s).',
+    );
+  });
+
+  test('no summary file (a local run): a debug line, and the run still succeeds', async () => {
+    setInputs(tokenInputs);
+    rmSync(summaryDir, { recursive: true, force: true });
+    try {
+      nock(API).get('/oauth/token').query(true).reply(200, tokenAnswer);
+      process.env.RUNNER_DEBUG = '1';
+      await run(deps);
+    } finally {
+      mkdirSync(summaryDir);
+    }
+    expect(errors()).toEqual([]);
+    expect(outputs()['access-token']).toBe('tok-SECRET');
+    expect(
+      commands()
+        .filter((c: { name: string }) => c.name === 'debug')
+        .map((c: { message: string }) => c.message),
+    ).toContainEqual(expect.stringMatching(/^No job summary written: /));
+  });
+});
+
+describe('runner files', () => {
+  test.each<[string, Record<string, string>, string[], string | undefined]>([
+    ['token mode without GITHUB_ENV', tokenInputs, ['GITHUB_ENV'], 'GITHUB_ENV'],
+    [
+      'token mode without GITHUB_ENV, export-env false',
+      { ...tokenInputs, 'export-env': 'false' },
+      ['GITHUB_ENV', 'GITHUB_STATE'],
+      undefined,
+    ],
+    [
+      'provision mode without GITHUB_STATE',
+      { mode: 'provision', 'api-url': API, instance: INSTANCE, 'developer-token': 'dev-SECRET' },
+      ['GITHUB_STATE'],
+      'GITHUB_STATE',
+    ],
+    [
+      'provision mode without any',
+      { mode: 'provision', 'api-url': API, instance: INSTANCE, 'developer-token': 'dev-SECRET' },
+      ['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_STATE'],
+      'GITHUB_OUTPUT, GITHUB_ENV, GITHUB_STATE',
+    ],
+  ])('%s', async (_, inputs, missing, named) => {
+    setInputs(inputs);
+    for (const name of missing) delete process.env[name];
+    let requests = 0;
+    nock(API)
+      .get('/oauth/token')
+      .query(true)
+      .optionally()
+      .reply(() => (requests++, [200, tokenAnswer]));
+    nock(INSTANCE)
+      .post('/api/identity/v1/developer-tokens')
+      .optionally()
+      .reply(() => (requests++, [201, { id: 321, clientId: 'cid-new', clientSecret: 'csec-NEW' }]));
+    await run(deps);
+    if (named) {
+      expect(errors().map((c: { message: string }) => c.message)).toEqual([
+        `The runner did not provide ${named}; domo-auth will not fall back to printing secrets in the log. Run it on GitHub Actions runner 2.297.0 or newer (or an emulator that provides these files).`,
+      ]);
+      expect(requests).toBe(0);
+      expect(stdout).not.toMatch(/tok-SECRET|csec-NEW|::set-output|::set-env/);
+    } else {
+      expect(errors()).toEqual([]);
+      expect(outputs()['access-token']).toBe('tok-SECRET');
+    }
   });
 });

@@ -19,6 +19,8 @@ import {
   MAX_LINE,
   publishResult,
   resetMasks,
+  runEntry,
+  runPostEntry,
   warning,
 } from '../src/publish.js';
 
@@ -271,4 +273,95 @@ describe('publishResult', () => {
       expect(read('GITHUB_STEP_SUMMARY')).toBe('');
     },
   );
+});
+
+describe('entries', () => {
+  type Handler = (err: unknown) => void;
+  let handlers: Record<string, Handler>;
+  let exits: Array<number | undefined>;
+  beforeEach(() => {
+    handlers = {};
+    exits = [];
+    // Handlers are captured, not installed, so that nothing outlives the test.
+    jest.spyOn(process, 'on').mockImplementation(((event: string, handler: Handler) => {
+      handlers[event] = handler;
+      return process;
+    }) as typeof process.on);
+    jest.spyOn(process, 'exit').mockImplementation(((code?: number) => {
+      exits.push(code);
+    }) as typeof process.exit);
+  });
+  const commandsOut = () => parseCommands(stdout).map((c) => [c.name, c.message]);
+
+  test.each<[string, () => Promise<void>, Array<[string, string]>, number]>([
+    ['a run that ends well exits 0', async () => undefined, [], 0],
+    [
+      'a run that throws: one ::error::, exit 1',
+      async () => {
+        throw new Error('boom');
+      },
+      [['error', 'boom']],
+      1,
+    ],
+    [
+      'a run that throws something not an Error',
+      () => Promise.reject('plain ##[error]text'),
+      [['error', 'plain # #[error]text']],
+      1,
+    ],
+  ])('main: %s', async (_, entry, expected, code) => {
+    await runEntry(entry);
+    expect(commandsOut()).toEqual(expected);
+    expect(exits).toEqual([code]);
+  });
+
+  test.each<[string, () => Promise<void>, Array<[string, string]>]>([
+    ['a post step that ends well', async () => undefined, []],
+    [
+      'a post step that throws: a warning, never a failure',
+      async () => {
+        throw new Error('lost ::error::x');
+      },
+      [['warning', 'domo-auth post step: lost : :error: :x']],
+    ],
+    [
+      'a post step that throws something not an Error',
+      () => Promise.reject(42),
+      [['warning', 'domo-auth post step: 42']],
+    ],
+  ])('post: %s exits 0', async (_, entry, expected) => {
+    await runPostEntry(entry);
+    expect(commandsOut()).toEqual(expected);
+    expect(exits).toEqual([0]);
+  });
+
+  test.each<[string, 'uncaughtException' | 'unhandledRejection']>([
+    ['an exception', 'uncaughtException'],
+    ['a rejection', 'unhandledRejection'],
+  ])('%s outside the story: reported once, and the process exits', async (_, event) => {
+    let release: () => void = () => undefined;
+    const main = runEntry(() => new Promise<void>((resolve) => (release = resolve)));
+    handlers[event]!(new Error('stray'));
+    expect(commandsOut()).toEqual([['error', 'stray']]);
+    expect(exits).toEqual([1]);
+
+    stdout = '';
+    process.exitCode = undefined;
+    const post = runPostEntry(() => new Promise<void>(() => undefined));
+    handlers[event]!(new Error('stray'));
+    expect(commandsOut()).toEqual([['warning', 'domo-auth post step: stray']]);
+    expect(exits).toEqual([1, 0]);
+
+    // A handler that reports nothing still ends a main step with a failing code.
+    process.exitCode = undefined;
+    void runEntry(
+      () => new Promise<void>(() => undefined),
+      () => undefined,
+    );
+    handlers[event]!(new Error('stray'));
+    expect(exits).toEqual([1, 0, 1]);
+    release();
+    await main;
+    void post;
+  });
 });

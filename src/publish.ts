@@ -238,3 +238,12 @@ export async function runEntry(
   }
   process.exit(process.exitCode ?? 0);
 }
+
+/** The post step never fails the job: a crash there is a warning, and the exit code stays 0. */
+export function runPostEntry(entry: () => Promise<void>): Promise<void> {
+  return runEntry(
+    entry,
+    (err) => warning(`domo-auth post step: ${err instanceof Error ? err.message : String(err)}`),
+    0,
+  );
+}

@@ -5,12 +5,12 @@
  * user reads in the job's ::error::.
  */
 import { describe, expect, test } from '@jest/globals';
-import type { HttpRequest, HttpResponse, Transport } from '../src/http.js';
+import type { HttpRequest, HttpResponse, Transport } from '../../src/http.js';
 
-const { classify } = await import('../src/http.js');
-const { requestToken } = await import('../src/domo/token.js');
-const { transportHint } = await import('../src/domo/hints.js');
-const { DomoError } = await import('../src/errors.js');
+const { classify } = await import('../../src/http.js');
+const { requestToken } = await import('../../src/domo/token.js');
+const { transportHint } = await import('../../src/domo/hints.js');
+const { DomoError } = await import('../../src/errors.js');
 
 const API = 'https://api.domo.test';
 const request = { apiUrl: API, basicCredential: 'aWQ6c2VjcmV0', scopes: ['data'] };
