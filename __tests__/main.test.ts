@@ -155,6 +155,7 @@ describe('token mode', () => {
     await run(deps);
     expect(file('env')).toBe('');
     expect(file('summary')).toBe('');
+    expect(stdout).toContain('\nOutputs set; nothing exported (export-env: false).\n');
     expect(outputs()['access-token']).toBe('tok-SECRET');
 
     setInputs({ ...tokenInputs, 'env-var': 'MY_TOKEN' });
@@ -212,6 +213,9 @@ describe('token mode', () => {
       .reply(() => (seen.push('POST'), seen.length < 3 ? [503, ''] : [200, tokenAnswer]));
     await run(deps);
     expect(seen).toEqual(['GET', 'POST', 'POST']);
+    expect(stdout).toContain(
+      '::debug::Domo answered 405 to GET /oauth/token; sending the token request as a form POST.',
+    );
     expect(outputs()['access-token']).toBe('tok-SECRET');
   });
 
@@ -338,6 +342,18 @@ describe('provision mode', () => {
     expect(stdout.replace(/^::add-mask::.*$/gm, '')).not.toMatch(
       /pw-SECRET|sess-SECRET|csec-NEW|tok-SECRET/,
     );
+  });
+
+  test('a sign-on answer without a user id: the log names the instance only', async () => {
+    setInputs(provisionInputs);
+    nock(INSTANCE)
+      .post('/api/content/v2/authentication')
+      .reply(200, { success: true, sessionToken: 'sess-SECRET' });
+    nock(API).post('/clients').reply(201, created);
+    nock(API).get('/oauth/token').query(true).reply(200, tokenAnswer);
+    await run(deps);
+    expect(errors()).toEqual([]);
+    expect(stdout).toContain(`\nSigned on to ${INSTANCE}.\n`);
   });
 
   test('developer token: created on the instance, no sign-on; the numeric id is kept', async () => {
@@ -824,6 +840,7 @@ describe('job summary', () => {
     await run(deps);
     expect(errors()).toEqual([]);
     const [head, ...body] = rows;
+    expect(file('summary')).toContain('<tr><th>Field</th><th>Value</th></tr>');
     expect(table()).toEqual({
       heading: 'Domo access token',
       rows: [['Field', 'Value'], head, ...body],

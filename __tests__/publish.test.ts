@@ -108,7 +108,7 @@ describe('log lines and annotations', () => {
     stdout = '';
     const err = new TypeError('boom stack-secret');
     err.stack =
-      'TypeError: boom stack-secret\n    at f (file.ts:1:2)\r\n    at ::error::g (x.ts:3:4)';
+      'TypeError: boom stack-secret\n    at f (file.ts:1:2)\n  \n\r\n    at ::error::g (x.ts:3:4)';
     fail(err);
     expect(lines()).toEqual([
       '::debug::TypeError: boom ***',

@@ -17,6 +17,9 @@ describe('withoutCredentials', () => {
     ['u:hunter2@acme.domo.com', 'acme.domo.com'],
     ['acme', 'acme'],
     ['not a url', 'not a url'],
+    // A scheme counts only at the start; an `@` right after it leaves no user part.
+    ['see https://u:hunter2@host', 'host'],
+    ['https://@host', 'https://host'],
   ])('%j → %j', (input, expected) => {
     expect(withoutCredentials(input)).toBe(expected);
   });
@@ -43,6 +46,8 @@ describe('parseBaseUrl', () => {
     ],
     ['https://u:hunter2@[::1', 'must be a URL such as https://api.domo.com (got "https://[::1")'],
     ['https://user:hunter2@api.domo.com', 'must not contain a user name or password'],
+    ['https://user@api.domo.com', 'must not contain a user name or password'],
+    ['https://:hunter2@api.domo.com', 'must not contain a user name or password'],
     [
       'http://user:hunter2@api.domo.com',
       'must use https: credentials are sent over http only to loopback hosts (localhost, 127.0.0.0/8, [::1]); got http://api.domo.com',
@@ -59,6 +64,7 @@ describe('parseBaseUrl', () => {
 describe('parseInstance', () => {
   test.each<[string, string, string]>([
     ['acmecompany', 'https://acmecompany.domo.com', 'acmecompany.domo.com'],
+    ['a', 'https://a.domo.com', 'a.domo.com'],
     ['acme.domo.com', 'https://acme.domo.com', 'acme.domo.com'],
     ['https://acme.domo.com/', 'https://acme.domo.com', 'acme.domo.com'],
     ['http://[::1]:8787', 'http://[::1]:8787', '::1'],

@@ -107,8 +107,8 @@ export function requireRunnerFiles(config: Config, env: NodeJS.ProcessEnv = proc
 /** Hands the post step what it needs to revoke a created client. */
 export function saveCleanupState(state: CleanupState): void {
   for (const key of Object.keys(STATE_KEYS) as Array<keyof CleanupState>) {
-    const value = state[key];
-    core.saveState(STATE_KEYS[key], typeof value === 'string' ? value : JSON.stringify(value));
+    // @actions/core writes a string as it is and anything else as JSON.
+    core.saveState(STATE_KEYS[key], state[key]);
   }
 }
 
@@ -142,10 +142,9 @@ export async function publishResult({ config, token, expiresAt, client }: Result
       env.DOMO_CLIENT_SECRET = client.clientSecret;
     }
   }
-  // All checked before any is set: a run sets every output, or none.
+  // All checked before any is set: a run sets every output, or none. Every exported value is
+  // an output too, so this checks the environment variables as well.
   for (const [name, value] of Object.entries(outputs)) checkValue(`Output \`${name}\``, value);
-  for (const [name, value] of Object.entries(env))
-    checkValue(`Environment variable ${name}`, value);
 
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
   for (const [name, value] of Object.entries(env)) core.exportVariable(name, value);

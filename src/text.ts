@@ -31,7 +31,7 @@ export function clean(text: string, max = 300): string {
     .trim();
   if (flat.length <= max) return flat;
   // Never cut a surrogate pair in half: the log would show a replacement character.
-  const end = /[\ud800-\udbff]/.test(flat[max - 1] ?? '') ? max - 1 : max;
+  const end = /[\ud800-\udbff]/.test(flat.charAt(max - 1)) ? max - 1 : max;
   return `${flat.slice(0, end)}…`;
 }
 

@@ -4,7 +4,7 @@
  */
 
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  const host = hostname.toLowerCase().replace(/[[\]]/g, '');
   if (host === 'localhost' || host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
   const v4 = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
   return v4 !== null && v4.slice(1).every((part) => Number(part) <= 255);
@@ -73,10 +73,11 @@ export function parseInstance(value: string): InstanceResult {
   const parsed = parseBaseUrl(candidate);
   if ('problem' in parsed) return parsed;
   const url = new URL(parsed.url);
-  if (url.pathname !== '/' && url.pathname !== '') {
+  // An http(s) URL's path is never empty: at least `/`.
+  if (url.pathname !== '/') {
     return {
       problem: `must be the instance's address without a path (got "${withoutCredentials(value)}")`,
     };
   }
-  return { url: url.origin, domain: url.hostname.replace(/^\[|\]$/g, '') };
+  return { url: url.origin, domain: url.hostname.replace(/[[\]]/g, '') };
 }
