@@ -12,7 +12,7 @@
  */
 import * as core from '@actions/core';
 import { STATE_KEYS, type CleanupState, type Config } from './config.js';
-import { ActionError } from './errors.js';
+import { ActionError, describe } from './errors.js';
 import type { CreatedClient } from './domo/clients.js';
 import type { Token } from './domo/token.js';
 import { forget, MIN_FRAGMENT_LENGTH, redact, remember, scrub } from './secrets.js';
@@ -81,7 +81,7 @@ export function warning(message: string): void {
 
 /** The one ::error:: of a failed run; the stack only when debug logging is on, line by line. */
 export function fail(err: unknown): void {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = describe(err);
   if (core.isDebug() && err instanceof Error && err.stack && !(err instanceof ActionError)) {
     for (const frame of redact(err.stack).split(/\r\n|\r|\n/)) if (frame.trim()) debug(frame);
   }
@@ -210,7 +210,7 @@ async function writeSummary(result: Result, exported: string[]): Promise<void> {
   } catch (err) {
     // No summary file (a local run): the summary is a convenience, never a reason to fail.
     core.summary.emptyBuffer();
-    debug(`No job summary written: ${err instanceof Error ? err.message : String(err)}`);
+    debug(`No job summary written: ${describe(err)}`);
   }
 }
 
@@ -240,9 +240,5 @@ export async function runEntry(
 
 /** The post step never fails the job: a crash there is a warning, and the exit code stays 0. */
 export function runPostEntry(entry: () => Promise<void>): Promise<void> {
-  return runEntry(
-    entry,
-    (err) => warning(`domo-auth post step: ${err instanceof Error ? err.message : String(err)}`),
-    0,
-  );
+  return runEntry(entry, (err) => warning(`domo-auth post step: ${describe(err)}`), 0);
 }
