@@ -38,6 +38,11 @@ const { isLoopbackHost } = await import('../src/urls.js');
 /** Fixed, so that every run of this file tries the same inputs and a failure replays. */
 const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 fc.configureGlobal({ seed: FUZZ_SEED });
+/** Mutation runs set 0.1 (dev/stryker-setup.mjs): every mutant, a tenth of the inputs. */
+const RUNS_SCALE = Number(process.env.FUZZ_RUNS_SCALE ?? 1);
+const runs = (n: number): number => Math.max(1, Math.round(n * RUNS_SCALE));
+/** How often a property must have met a kind of input; fewer runs meet each kind less evenly. */
+const enough = (n: number): number => (RUNS_SCALE < 1 ? Math.floor(n * RUNS_SCALE * 0.5) : n);
 
 const API = 'https://api.domo.test';
 const INSTANCE = 'https://acme.domo.test';
@@ -494,11 +499,11 @@ describe('1. parseConfig on arbitrary inputs', () => {
           }
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
     // Both outcomes are reached, and often.
-    expect(seen.config).toBeGreaterThan(300);
-    expect(seen.inputError).toBeGreaterThan(300);
+    expect(seen.config).toBeGreaterThan(enough(300));
+    expect(seen.inputError).toBeGreaterThan(enough(300));
   });
 
   test('one input at a time, anything in it: a config or an InputError naming an input', () => {
@@ -513,7 +518,7 @@ describe('1. parseConfig on arbitrary inputs', () => {
           expect(INPUT_NAMES).toContain((err as InstanceType<typeof InputError>).input);
         }
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 });
@@ -559,7 +564,7 @@ describe('2. parseRetryAfter and retryDelayMs', () => {
           expect(ms).toBeLessThanOrEqual(retry.RETRY_AFTER_CAP_MS);
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
   });
 
@@ -591,7 +596,7 @@ describe('2. parseRetryAfter and retryDelayMs', () => {
           }
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -622,7 +627,7 @@ describe('2. parseRetryAfter and retryDelayMs', () => {
           expect(slept).toBeLessThanOrEqual(retries * MAX_WAIT_MS);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });
@@ -703,7 +708,7 @@ describe('3. domoMessage and clean', () => {
           expect(out).toBe(out.trim());
         },
       ),
-      { numRuns: 1500 },
+      { numRuns: runs(1500) },
     );
   });
 
@@ -718,7 +723,7 @@ describe('3. domoMessage and clean', () => {
         if (out.startsWith('"')) expect(out.length).toBeLessThanOrEqual(203);
         else if (!out.startsWith('an HTML page')) expect(out.length).toBeLessThanOrEqual(301);
       }),
-      { numRuns: 1500 },
+      { numRuns: runs(1500) },
     );
   });
 
@@ -821,10 +826,10 @@ describe('4. parseToken on any JSON', () => {
           }
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
-    expect(seen.token).toBeGreaterThan(100);
-    expect(seen.error).toBeGreaterThan(100);
+    expect(seen.token).toBeGreaterThan(enough(100));
+    expect(seen.error).toBeGreaterThan(enough(100));
   });
 });
 
@@ -1163,10 +1168,10 @@ describe('5. the whole run against hostile token answers', () => {
           }
         },
       ),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
-    expect(seen.ok).toBeGreaterThan(15);
-    expect(seen.failed).toBeGreaterThan(20);
+    expect(seen.ok).toBeGreaterThan(enough(15));
+    expect(seen.failed).toBeGreaterThan(enough(20));
   });
 
   test('a streamed 3 MiB answer is cut at the 1 MiB cap', async () => {
@@ -1271,7 +1276,7 @@ describe('5. the whole run against hostile token answers', () => {
           for (const text of texts) expect(text).not.toContain(MARK);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 });
@@ -1335,7 +1340,7 @@ describe('6. time bound: a slow Domo is a timeout, not a hang', () => {
           }
         },
       ),
-      { numRuns: 8 },
+      { numRuns: runs(8) },
     );
   });
 });
@@ -1621,11 +1626,11 @@ describe('7. a whole job against a hostile Domo, debug logging on and off', () =
           expect(findLeaks(post, postKnown)).toEqual([]);
         },
       ),
-      { numRuns: 250 },
+      { numRuns: runs(250) },
     );
-    expect(seen.ok).toBeGreaterThan(20);
-    expect(seen.failed).toBeGreaterThan(50);
-    expect(seen.post).toBeGreaterThan(20);
+    expect(seen.ok).toBeGreaterThan(enough(20));
+    expect(seen.failed).toBeGreaterThan(enough(50));
+    expect(seen.post).toBeGreaterThan(enough(20));
   });
 });
 
@@ -1685,7 +1690,7 @@ describe('8. hostile inputs, in a whole run', () => {
           expect(findLeaks(outcome, [...given, URL_PASSWORD])).toEqual([]);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

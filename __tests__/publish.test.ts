@@ -137,15 +137,17 @@ describe('log lines and annotations', () => {
   });
 
   test('a line of a few characters is no secret of its own: it would hide every word holding it', () => {
-    mask('-\r\nab\nlong-enough-line', 'x');
+    // Six characters (MIN_FRAGMENT_LENGTH) make a line a secret of its own; five do not.
+    mask('-\r\nab\nlong-enough-line\nsix-ch\nfive-', 'x');
     expect(parseCommands(stdout).map((c) => c.message)).toEqual([
-      '-\r\nab\nlong-enough-line',
+      '-\r\nab\nlong-enough-line\nsix-ch\nfive-',
       'long-enough-line',
+      'six-ch',
       'x',
     ]);
     stdout = '';
-    info('Input `client-id` has ab and long-enough-line');
-    expect(lines()).toEqual(['Input `client-id` has ab and ***']);
+    info('Input `client-id` has ab, five-, six-ch and long-enough-line');
+    expect(lines()).toEqual(['Input `client-id` has ab, five-, *** and ***']);
   });
 });
 

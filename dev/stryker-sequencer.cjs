@@ -5,11 +5,15 @@
 // costs seconds per mutant. This sequencer remembers, from the initial run of all tests, which
 // file holds which test, and drops the files that hold none of the selected ones.
 //
-// - Initial run (no active mutant): every file runs; the test names of each file are written to
-//   `.stryker-test-files.json` in Jest's rootDir (Stryker's sandbox, deleted after the run).
+// - Initial run (no active mutant): every file runs; the test names of each file, and how long
+//   it took, are written to `.stryker-test-files.json` in Jest's rootDir (Stryker's sandbox,
+//   deleted after the run).
 // - Mutant run with a name pattern: only files with a matching test run. A file the initial run
 //   did not see is kept; if no file matches, every file is kept.
 // - Mutant run without a pattern (a mutant in code that runs when a module loads): every file.
+// - Either way the quickest files run first: with dev/stryker-environment.cjs skipping every test
+//   after the first failure, a mutant a quick test kills never waits for the slow ones. (Jest's
+//   own order, slowest first, suits parallel workers, not one runner in band.)
 'use strict';
 
 const fs = require('node:fs');
@@ -33,16 +37,22 @@ class StrykerSequencer extends Sequencer {
 
   sort(tests) {
     const sorted = super.sort(tests);
-    if (!this.underStryker || !this.testNamePattern) return sorted;
+    if (!this.underStryker) return sorted;
     const testsByFile = this.readMap();
     if (testsByFile === undefined) return sorted;
+    if (!this.testNamePattern) return this.quickestFirst(sorted);
     // Jest matches the pattern against each test's full name the same way.
     const selected = new RegExp(this.testNamePattern, 'i');
     const kept = sorted.filter((test) => {
-      const names = testsByFile[test.path];
+      const names = testsByFile[test.path]?.names;
       return names === undefined || names.some((name) => selected.test(name));
     });
-    return kept.length > 0 ? kept : sorted;
+    return this.quickestFirst(kept.length > 0 ? kept : sorted);
+  }
+
+  quickestFirst(tests) {
+    const ms = (test) => this.testsByFile?.[test.path]?.ms ?? Number.MAX_SAFE_INTEGER;
+    return [...tests].sort((a, b) => ms(a) - ms(b));
   }
 
   cacheResults(tests, results) {
@@ -52,7 +62,10 @@ class StrykerSequencer extends Sequencer {
     }
     const testsByFile = {};
     for (const file of results.testResults) {
-      testsByFile[file.testFilePath] = file.testResults.map((test) => test.fullName);
+      testsByFile[file.testFilePath] = {
+        names: file.testResults.map((test) => test.fullName),
+        ms: file.perfStats.runtime,
+      };
     }
     fs.writeFileSync(this.mapFile, JSON.stringify(testsByFile));
     this.testsByFile = testsByFile;
