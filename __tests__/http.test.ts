@@ -1,11 +1,22 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import nock, { socketError } from './helpers/nock.js';
 import { DomoError } from '../src/errors.js';
 
 // Imported after nock, so that @actions/http-client binds to the intercepted node:http.
-const { asText, bareIpv6Host, createTransport, domoMessage, jsonObject, send, TransportFailure } =
-  await import('../src/http.js');
+const {
+  asText,
+  bareIpv6Host,
+  classify,
+  createTransport,
+  domoMessage,
+  jsonObject,
+  send,
+  TransportFailure,
+  withLog,
+} = await import('../src/http.js');
 const { clean } = await import('../src/text.js');
 type TransportFailure = InstanceType<typeof TransportFailure>;
 
@@ -68,12 +79,52 @@ describe('transport', () => {
     expect(err.detail).toMatch(/larger than 1000 bytes/);
   });
 
+  test('an answer of exactly the cap is read whole', async () => {
+    nock(API).get('/full').reply(200, 'x'.repeat(1000));
+    const small = createTransport({ timeoutMs: 2000, maxBodyBytes: 1000 });
+    const response = await small({ method: 'GET', url: `${API}/full` });
+    expect(response.body).toHaveLength(1000);
+  });
+
+  test('a body cut off after the headers is a broken connection, not an answer', async () => {
+    // A real socket: the server promises 100 bytes, sends 11 and hangs up.
+    const server = createServer((_, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('{"partial":');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    nock.enableNetConnect('127.0.0.1');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const err = (await transport({ method: 'GET', url: `http://127.0.0.1:${port}/cut` }).catch(
+        (e: unknown) => e,
+      )) as TransportFailure;
+      expect(err).toBeInstanceOf(TransportFailure);
+      expect([err.kind, err.detail]).toEqual([
+        'reset',
+        `connection to 127.0.0.1:${port} broken (ECONNRESET)`,
+      ]);
+    } finally {
+      nock.disableNetConnect();
+      server.close();
+    }
+  });
+
   test.each([
     ['ECONNREFUSED', 'refused', /connection refused by api\.domo\.test/],
     ['ENOTFOUND', 'dns', /host name api\.domo\.test not found/],
     ['EAI_AGAIN', 'dns', /not found/],
+    ['EAI_FAIL', 'dns', /host name api\.domo\.test not found \(EAI_FAIL\)/],
+    ['EAI_NONAME', 'dns', /not found \(EAI_NONAME\)/],
+    ['EAI_NODATA', 'dns', /not found \(EAI_NODATA\)/],
     ['ECONNRESET', 'reset', /broken \(ECONNRESET\)/],
     ['EPIPE', 'reset', /broken/],
+    ['ECONNABORTED', 'reset', /broken \(ECONNABORTED\)/],
+    ['HPE_INVALID_CONSTANT', 'reset', /broken \(HPE_INVALID_CONSTANT\)/],
+    ['HPE_INVALID_STATUS', 'response', /malformed HTTP answer from api\.domo\.test/],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', 'tls', /TLS failure/],
+    ['EXY_CERT_HAS_EXPIRED', 'network', /network error .*EXY_CERT_HAS_EXPIRED/],
     ['ETIMEDOUT', 'timeout', /no complete answer/],
     ['CERT_HAS_EXPIRED', 'tls', /TLS failure/],
     ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'tls', /TLS failure/],
@@ -139,10 +190,84 @@ describe('IPv6 literals reach the socket without brackets (no proxy in between)'
     ['api.domo.com', 'api.domo.com'],
     ['127.0.0.1', '127.0.0.1'],
     ['[not-an-address]', '[not-an-address]'],
+    ['x[::1]', 'x[::1]'],
+    ['[::1]x', '[::1]x'],
   ])('%s → %s', (host, expected) => {
     const options = { host };
     bareIpv6Host.prepareRequest(options);
     expect(options.host).toBe(expected);
+  });
+
+  test('it answers no authentication challenge', async () => {
+    expect(bareIpv6Host.canHandleAuthentication({} as never)).toBe(false);
+    await expect(bareIpv6Host.handleAuthentication({} as never, {} as never, null)).rejects.toThrow(
+      'domo-auth does not answer challenges',
+    );
+  });
+});
+
+describe('classify: an error that is not a socket error', () => {
+  test.each<[string, unknown, string, string]>([
+    [
+      'a timeout of the HTTP client',
+      new Error('Request timeout: /x'),
+      'timeout',
+      'no complete answer within 3 s',
+    ],
+    ['a string', 'socket hang up', 'reset', 'connection to api.domo.test broken (socket hang up)'],
+    [
+      'an Error without a code',
+      new Error('strange'),
+      'network',
+      'network error talking to api.domo.test (no code)',
+    ],
+    ['undefined', undefined, 'network', 'network error talking to api.domo.test (no code)'],
+    [
+      'a timeout named later in the message',
+      new Error('after a Request timeout'),
+      'network',
+      'network error talking to api.domo.test (no code)',
+    ],
+  ])('%s', (_, err, kind, detail) => {
+    const failure = classify(err, `${API}/x`, 3);
+    expect([failure.kind, failure.detail]).toEqual([kind, detail]);
+  });
+});
+
+describe('withLog: one debug line per attempt', () => {
+  test('the outcome and the time it took, failures included', async () => {
+    const lines: string[] = [];
+    let clock = 1000;
+    const now = () => (clock += 5);
+    const ok = withLog(
+      async () => ({ status: 204, headers: {}, body: '' }),
+      (l) => lines.push(l),
+      now,
+    );
+    const refused = withLog(
+      async () => {
+        throw new TransportFailure('refused', 'connection refused by api.domo.test');
+      },
+      (l) => lines.push(l),
+      now,
+    );
+    const odd = withLog(
+      async () => {
+        throw 'odd';
+      },
+      (l) => lines.push(l),
+      now,
+    );
+    await ok({ method: 'GET', url: `${API}/a` });
+    await expect(refused({ method: 'POST', url: `${API}/b` })).rejects.toBeInstanceOf(
+      TransportFailure,
+    );
+    await expect(odd({ method: 'GET', url: `${API}/c` })).rejects.toBe('odd');
+    expect(lines).toEqual([
+      `GET ${API}/a: HTTP 204 in 5 ms`,
+      `POST ${API}/b: connection refused by api.domo.test after 5 ms`,
+      `GET ${API}/c: odd after 5 ms`,
+    ]);
   });
 });
 
@@ -174,6 +299,21 @@ describe("domoMessage: Domo's own words from any error shape", () => {
       "an HTML page, not JSON: a proxy or gateway answered instead of Domo's API",
     ],
     ['upstream connect error', '"upstream connect error"'],
+    ['null', undefined],
+    ['"a JSON string"', undefined],
+    ['oops <html', '"oops <html"'],
+    [
+      '<title>Down</title>',
+      'an HTML page titled "Down", not JSON: a proxy or gateway answered instead of Domo\'s API',
+    ],
+    [
+      '<html><title>Down',
+      "an HTML page, not JSON: a proxy or gateway answered instead of Domo's API",
+    ],
+    [
+      'before</title><title',
+      "an HTML page, not JSON: a proxy or gateway answered instead of Domo's API",
+    ],
     ['{"message":"line one\\n::error::forged"}', 'line one : :error: :forged'],
   ])('%j → %j', (body, message) => {
     expect(domoMessage(body)).toBe(message);
@@ -222,6 +362,29 @@ describe('send', () => {
     expect(err.retryAfter).toBe((headers as Record<string, string>)['retry-after']);
   });
 
+  test.each([
+    [300, { location: '/elsewhere?x=1' }, 'a redirect to https://api.domo.test/elsewhere'],
+    [399, {}, 'a redirect elsewhere'],
+    [301, { location: 'http://[bad' }, 'a redirect to an unreadable location'],
+  ])('HTTP %d %j is %s', async (status, headers, where) => {
+    nock(API).get('/r').reply(status, '', headers);
+    const err = (await send(transport, call, { method: 'GET', url: `${API}/r` }).catch(
+      (e: unknown) => e,
+    )) as DomoError;
+    expect(err.message).toBe(
+      `Domo test call failed: HTTP ${status}: ${where}, not followed because it would carry credentials.`,
+    );
+  });
+
+  test.each([199, 400])('HTTP %d is an error, not an answer', async (status) => {
+    // Node never hands over a final status below 200; a transport could.
+    const answer = async () => ({ status, headers: {}, body: '{"message":"no"}' });
+    const err = (await send(answer, call, { method: 'GET', url: `${API}/x` }).catch(
+      (e: unknown) => e,
+    )) as DomoError;
+    expect(err.message).toBe(`Domo test call failed: HTTP ${status} (no).`);
+  });
+
   test('a redirect is a failure that names where it pointed, without its query', async () => {
     nock(API).get('/r').reply(307, '', { location: 'https://evil.test/grab?token=abc' });
     const err = (await send(transport, call, { method: 'GET', url: `${API}/r` }).catch(
@@ -248,6 +411,7 @@ describe('send', () => {
       'Domo test call failed: HTTP 200 with a body that is not JSON ("{"access_token":"abc").',
     ],
     ['42', 'Domo test call failed: HTTP 200 with JSON that is not an object.'],
+    ['', 'Domo test call failed: HTTP 200 with a body that is not JSON.'],
     ['null', 'Domo test call failed: HTTP 200 with JSON that is not an object.'],
   ])('a 2xx body %j that is not a JSON object is a response failure', (body, message) => {
     const err = (() => {

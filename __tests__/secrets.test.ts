@@ -10,12 +10,18 @@ import {
   redact,
   remember,
   scrub,
-  secretForms,
   uriEscaped,
   xmlEscaped,
 } from '../src/secrets.js';
 
 afterEach(() => forget());
+
+// First in the file: what redact() does before anything was remembered or forgotten.
+test('before any secret is known, text passes unchanged', () => {
+  const text = 'undefined, null, [object Object], *** and s3cr3t';
+  expect(redact(text)).toBe(text);
+  expect(knownSecrets()).toEqual([]);
+});
 
 describe('the forms of a secret', () => {
   test.each<[string, string, string, string]>([
@@ -56,19 +62,9 @@ describe('the forms of a secret', () => {
     ]);
   });
 
-  test(`fragments shorter than ${MIN_FRAGMENT_LENGTH} characters are not forms; the value always is`, () => {
-    expect(secretForms('a')).toEqual(['a']);
-    expect(secretForms('abc')).toEqual(['abc']);
-    expect(secretForms('"x"')).toEqual(['"x"', '\\"x\\"', '%22x%22', '&quot;x&quot;']);
-    expect(secretForms('"long-value"')).toContain('long-value');
-    expect(secretForms('')).toEqual([]);
-  });
-
-  test('every form the action redacts is one the runner emulator looks for', () => {
-    for (const secret of ['sim-client-secret', 'p@ss w/rd"&<é', "'quoted value'", 'a\nb\r\nc']) {
-      const emulator = runnerForms(secret);
-      for (const form of secretForms(secret)) expect(emulator).toContain(form);
-    }
+  test('a lone surrogate counts as U+FFFD, as .NET encodes it', () => {
+    expect(base64Runs('ab\ud800cdef')).toEqual(base64Runs('ab\ufffdcdef'));
+    expect(uriEscaped('ab\udc00')).toBe('ab%EF%BF%BD');
   });
 });
 
@@ -123,9 +119,76 @@ describe('redact', () => {
     expect(redact('got quoted-secret and "quoted-secret"')).toBe('got *** and ***');
   });
 
+  test.each([
+    ['"abcdef"', 'abcdef', '***'],
+    ["'abcdef'", 'abcdef', '***'],
+    [`"abcde": fewer than ${MIN_FRAGMENT_LENGTH} characters inside`, 'abcde', 'abcde'],
+    ['"abcdef"-tail: quotes only around all of it', 'abcdef', 'abcdef'],
+    ['"abcdef\': quotes that do not match', 'abcdef', 'abcdef'],
+  ])('the inside of %s alone: %j becomes %j', (secret, shown, expected) => {
+    remember(secret.split(/: /)[0]!);
+    expect(redact(shown)).toBe(expected);
+  });
+
+  test('every form the runner emulator looks for is redacted', () => {
+    for (const secret of ['sim-client-secret', 'p@ss w/rd"&<é', "'quoted value'", 'a\nb\r\nc']) {
+      forget();
+      remember(secret);
+      for (const form of runnerForms(secret))
+        expect([form, redact(`<${form}>`)]).toEqual([form, '<***>']);
+    }
+  });
+
+  test.each(['"', '\\', '/', '\b', '\f', '\n', '\r', '\t'])(
+    'a %j echoed JSON-escaped (a backslash and a letter) is redacted',
+    (c) => {
+      const secret = `ab${c}cdef`;
+      const escaped = JSON.stringify(secret).slice(1, -1).replace('/', '\\/');
+      remember(secret);
+      expect(redact(`got ${escaped}!`)).toBe('got ***!');
+    },
+  );
+
+  test.each([
+    ['&', '&amp;'],
+    ['<', '&lt;'],
+    ['>', '&gt;'],
+    ['"', '&quot;'],
+    ["'", '&apos;'],
+  ])('a %j echoed as %j is redacted', (c, entity) => {
+    remember(`ab${c}cdef`);
+    expect(redact(`got ab${entity}cdef!`)).toBe('got ***!');
+  });
+
+  test('a character beyond U+FFFF echoed as two \\u escapes is redacted', () => {
+    remember('pass😀word');
+    expect(redact('got pass\\ud83d\\uDE00word!')).toBe('got ***!');
+  });
+
+  test(`a fragment of ${MIN_FRAGMENT_LENGTH} characters is redacted on its own; of fewer, it is not`, () => {
+    // The form clean() gives a secret with a control character in it: a space instead.
+    remember('abc\u0001de');
+    remember('xy\u0001zw');
+    expect(redact('abc de and xy zw')).toBe('*** and xy zw');
+  });
+
+  test.each([
+    [4096, 'every form: the pattern per character', '***'],
+    [4097, 'whole forms only: a pattern that long costs more than it finds', 'kept'],
+  ])('a secret of %d characters: %s', (length, _, partlyEncoded) => {
+    const secret = `${'a b'.repeat(1366)}xyz`.slice(0, length);
+    expect(secret).toHaveLength(length);
+    remember(secret);
+    expect(redact(`<${secret}>`)).toBe('<***>');
+    expect(redact(`<${uriEscaped(secret)}>`)).toBe('<***>');
+    const formEncoded = secret.replace(/ /g, '+');
+    expect(redact(formEncoded)).toBe(partlyEncoded === 'kept' ? formEncoded : '***');
+  });
+
   test('leaves text that only resembles a secret', () => {
     remember('p@ss w/rd');
-    const text = 'p@ss w/rx, p%40ss, cEBzcyB3L3J4, p&#64;ss w';
+    // A + stands for a space only.
+    const text = 'p@ss w/rx, p%40ss, cEBzcyB3L3J4, p&#64;ss w, +@ss w/rd, undefined';
     expect(redact(text)).toBe(text);
   });
 

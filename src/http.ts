@@ -33,7 +33,6 @@ export interface HttpResponse {
 export type Transport = (request: HttpRequest) => Promise<HttpResponse>;
 
 export class TransportFailure extends Error {
-  override name = 'TransportFailure';
   constructor(
     readonly kind: FailureKind,
     readonly detail: string,
@@ -165,29 +164,20 @@ export function withLog(
   };
 }
 
-function readBody(message: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    message.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new TransportFailure('response', `the answer is larger than ${limit} bytes`));
-        message.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    message.on('end', () => resolve(Buffer.concat(chunks)));
-    message.on('error', (err) => reject(err));
-    message.on('aborted', () =>
-      reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })),
-    );
-    message.on('close', () => {
-      if (!message.complete)
-        reject(Object.assign(new Error('closed early'), { code: 'ECONNRESET' }));
-    });
-  });
+/**
+ * The whole body, up to `limit` bytes. A body cut off before its end rejects (Node: ECONNRESET,
+ * "aborted"); leaving the loop early destroys the stream.
+ */
+async function readBody(message: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of message as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit)
+      throw new TransportFailure('response', `the answer is larger than ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
@@ -231,10 +221,11 @@ export function classify(err: unknown, url: string, seconds: number): TransportF
 function htmlTitle(html: string): string | undefined {
   const lower = html.toLowerCase();
   const open = lower.indexOf('<title');
-  if (open < 0) return undefined;
-  const start = lower.indexOf('>', open);
-  const end = start < 0 ? -1 : lower.indexOf('</title>', start);
-  return end < 0 ? undefined : html.slice(start + 1, end);
+  if (open === -1) return undefined;
+  const start = lower.indexOf('>', open) + 1;
+  if (start === 0) return undefined;
+  const end = lower.indexOf('</title>', start);
+  return end === -1 ? undefined : html.slice(start, end);
 }
 
 /** Domo's own words from an error body, cleaned for a log line; undefined if it said nothing. */
@@ -252,13 +243,12 @@ export function domoMessage(body: string): string | undefined {
   } catch {
     return `"${scrub(text, 200)}"`;
   }
-  if (json && typeof json === 'object' && !Array.isArray(json)) {
-    const o = json as Record<string, unknown>;
-    for (const key of ['error_description', 'message', 'reason', 'statusReason', 'error']) {
-      const value = o[key];
-      const said = typeof value === 'string' ? scrub(value) : '';
-      if (said) return said;
-    }
+  // Any JSON value but null can be indexed; only an object has these keys.
+  const o = json as Record<string, unknown> | null;
+  for (const key of ['error_description', 'message', 'reason', 'statusReason', 'error']) {
+    const value = o?.[key];
+    const said = typeof value === 'string' ? scrub(value) : '';
+    if (said) return said;
   }
   return undefined;
 }
@@ -286,6 +276,7 @@ export async function send(
     throw new DomoError({ call, kind: failure.kind, detail: failure.detail });
   }
   const { status } = response;
+  if (status >= 200 && status < 300) return response;
   if (status >= 300 && status < 400) {
     const location = header(response.headers, 'location');
     let where = 'elsewhere';
@@ -304,16 +295,13 @@ export async function send(
       detail: `a redirect ${where}, not followed because it would carry credentials`,
     });
   }
-  if (status < 200 || status >= 300) {
-    throw new DomoError({
-      call,
-      kind: 'http',
-      status,
-      domoMessage: said(response),
-      retryAfter: header(response.headers, 'retry-after'),
-    });
-  }
-  return response;
+  throw new DomoError({
+    call,
+    kind: 'http',
+    status,
+    domoMessage: said(response),
+    retryAfter: header(response.headers, 'retry-after'),
+  });
 }
 
 /** The JSON object in a 2xx answer, or a DomoError saying what came instead. */

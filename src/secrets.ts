@@ -59,7 +59,8 @@ export function xmlEscaped(value: string): string {
  * value's bytes alone, without the unstable ones at either edge. Standard and URL-safe alphabets.
  */
 export function base64Runs(value: string): string[] {
-  const bytes = Buffer.from(value.replace(LONE_SURROGATE, '\ufffd'), 'utf8');
+  // A lone surrogate becomes U+FFFD's bytes, as in .NET's UTF-8 encoder.
+  const bytes = Buffer.from(value, 'utf8');
   const runs: string[] = [];
   for (const shift of [0, 1, 2]) {
     const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
@@ -78,26 +79,8 @@ function withoutQuotes(value: string): string | undefined {
   return m && m[2] ? m[2] : undefined;
 }
 
-/**
- * Every form of `secret` that the runner masks (and the action redacts): the value, its
- * JSON-escaped, percent-encoded and XML-escaped forms, the value without surrounding quotes,
- * and its base64 runs. Fragments shorter than MIN_FRAGMENT_LENGTH are left out.
- */
-export function secretForms(secret: string): string[] {
-  if (!secret) return [];
-  const fragments = [...base64Runs(secret)];
-  const inner = withoutQuotes(secret);
-  if (inner !== undefined) fragments.push(inner);
-  return [
-    ...new Set([
-      ...wholeForms(secret),
-      ...fragments.filter((f) => f.length >= MIN_FRAGMENT_LENGTH),
-    ]),
-  ];
-}
-
 /** The value and the forms that encode all of it (never shorter than the value). */
-export function wholeForms(secret: string): string[] {
+function wholeForms(secret: string): string[] {
   return [...new Set([secret, jsonEscaped(secret), uriEscaped(secret), xmlEscaped(secret)])];
 }
 
@@ -144,7 +127,7 @@ function hex(n: number, width = 0): string {
 function character(c: string): string {
   const code = c.codePointAt(0)!;
   const alternatives = [literal(c)];
-  const bytes = Buffer.from(c.replace(LONE_SURROGATE, '\ufffd'), 'utf8');
+  const bytes = Buffer.from(c, 'utf8');
   alternatives.push([...bytes].map((b) => `%${hex(b, 2)}`).join(''));
   if (c === ' ') alternatives.push('\\+');
   const units = [...Array(c.length).keys()].map((i) => c.charCodeAt(i));
@@ -165,11 +148,15 @@ function patternFor(secret: string): RegExp {
 // The registry
 // ---------------------------------------------------------------------------------------------
 
-/** What redact() replaces: a pattern or an exact text, tried longest first. */
+/** What redact() replaces, tried longest first. */
 interface Redaction {
   length: number;
-  pattern?: RegExp;
-  text?: string;
+  pattern: RegExp;
+}
+
+/** Exactly `text`, nothing else. */
+function exactly(text: string): Redaction {
+  return { length: text.length, pattern: new RegExp(literal(text), 'g') };
 }
 
 const known = new Set<string>();
@@ -181,7 +168,7 @@ function redactionsFor(secret: string): Redaction[] {
     if (value.length <= MAX_PATTERN_LENGTH) {
       out.push({ length: value.length, pattern: patternFor(value) });
     } else {
-      for (const form of wholeForms(value)) out.push({ length: form.length, text: form });
+      for (const form of wholeForms(value)) out.push(exactly(form));
     }
   };
   add(secret);
@@ -190,8 +177,7 @@ function redactionsFor(secret: string): Redaction[] {
   // Its base64 runs, and the form clean() gives it (for text cleaned before it was known).
   const fragments = [...base64Runs(secret), clean(secret, Infinity)];
   for (const text of new Set(fragments)) {
-    if (text.length >= MIN_FRAGMENT_LENGTH && text !== secret)
-      out.push({ length: text.length, text });
+    if (text.length >= MIN_FRAGMENT_LENGTH) out.push(exactly(text));
   }
   return out;
 }
@@ -218,10 +204,7 @@ export function forget(): void {
 /** Replaces every known secret in `text`, in every form, with ***, longest first. */
 export function redact(text: string): string {
   let out = text;
-  for (const r of redactions) {
-    if (r.pattern) out = out.replace(r.pattern, '***');
-    else if (out.includes(r.text!)) out = out.split(r.text!).join('***');
-  }
+  for (const r of redactions) out = out.replace(r.pattern, '***');
   return out;
 }
 

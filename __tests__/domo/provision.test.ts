@@ -4,7 +4,7 @@ import type { InstanceAuth } from '../../src/domo/developerTokens.js';
 import { DomoError } from '../../src/errors.js';
 
 const { createTransport } = await import('../../src/http.js');
-const { signOn } = await import('../../src/domo/session.js');
+const { signOn, signOnHint } = await import('../../src/domo/session.js');
 const { createClient, numericId, warnOfOrphan } = await import('../../src/domo/clients.js');
 const { createWithDeveloperToken, findListed, listClients, revokeClient } =
   await import('../../src/domo/developerTokens.js');
@@ -40,6 +40,19 @@ describe('signOn', () => {
       }),
     ).resolves.toEqual({ sessionToken: 'sess-1', userId: '7' });
     scope.done();
+  });
+
+  test.each([
+    ['a string', 'u-77', 'u-77'],
+    ['a number', 77, '77'],
+    ['missing', undefined, ''],
+    ['an object', { id: 7 }, ''],
+  ])('the user id as %s', async (_, userId, expected) => {
+    nock(INSTANCE)
+      .post('/api/content/v2/authentication')
+      .reply(200, { userId, success: true, sessionToken: 'sess-1' });
+    const signedOn = await signOn(transport, INSTANCE, { method: 'exptoken', cookie: 'c' });
+    expect(signedOn.userId).toBe(expected);
   });
 
   test('cookie: exptoken with the _dsidv1 cookie', async () => {
@@ -99,6 +112,20 @@ describe('signOn', () => {
       /HTTP 403 \(Forbidden\)\. Domo answers 403 for an unknown instance: check `instance`/,
     ],
     ['HTML', 'password', 200, '<html>login</html>', /HTTP 200 with a body that is not JSON/],
+    [
+      'success false with a session token',
+      'password',
+      200,
+      { success: false, sessionToken: 'sess-x', reason: 'NOPE' },
+      /failed: Domo refused the sign-on \(NOPE\)\. Check `username` and `password`/,
+    ],
+    [
+      'an empty session token',
+      'password',
+      200,
+      { success: true, sessionToken: '' },
+      /Domo reported success but sent no session token/,
+    ],
   ])('%s', async (_, method, status, body, message) => {
     nock(INSTANCE)
       .post('/api/content/v2/authentication')
@@ -110,6 +137,89 @@ describe('signOn', () => {
     const err = await failure(signOn(transport, INSTANCE, credentials as never));
     expect(err.message).toMatch(/^Domo sign-on \(POST \/api\/content\/v2\/authentication\) failed/);
     expect(err.message).toMatch(message);
+  });
+});
+
+describe('signOnHint: what to do after a failed sign-on', () => {
+  const PASSWORD =
+    'Check `username` and `password`. Instances that sign on only through SSO need `session-cookie` (or `session-token`) instead.';
+  const COOKIE =
+    'The `_dsidv1` cookie has expired or belongs to another instance: sign in to the instance in a browser again and copy a fresh value into the secret.';
+  const LOCKED =
+    'The Domo account is locked: ask a Domo admin to unlock it (Admin > People), or wait before trying again.';
+  const SERVER = 'The instance had a server error: re-run the job later.';
+  test.each<
+    [
+      string,
+      Partial<ConstructorParameters<typeof DomoError>[0]>,
+      'password' | 'exptoken',
+      string | undefined,
+    ]
+  >([
+    ['a locked account', { kind: 'response', domoMessage: 'ACCOUNT_LOCKED' }, 'password', LOCKED],
+    [
+      '"locked" in any case, any status',
+      { kind: 'http', status: 401, domoMessage: 'Account locked' },
+      'exptoken',
+      LOCKED,
+    ],
+    [
+      'a refusal with a reason (password)',
+      { kind: 'response', domoMessage: 'NOPE' },
+      'password',
+      PASSWORD,
+    ],
+    [
+      'a refusal with a reason (cookie)',
+      { kind: 'response', domoMessage: 'NOPE' },
+      'exptoken',
+      COOKIE,
+    ],
+    ['HTTP 401 without a message', { kind: 'http', status: 401 }, 'password', PASSWORD],
+    [
+      '"invalid" in the message',
+      { kind: 'http', status: 400, domoMessage: 'Invalid credentials' },
+      'password',
+      PASSWORD,
+    ],
+    [
+      'HTTP 400 with other words',
+      { kind: 'http', status: 400, domoMessage: 'bad request' },
+      'password',
+      undefined,
+    ],
+    [
+      'HTTP 403',
+      { kind: 'http', status: 403 },
+      'password',
+      'Domo answers 403 for an unknown instance: check `instance`.',
+    ],
+    [
+      'HTTP 404',
+      { kind: 'http', status: 404 },
+      'exptoken',
+      'Nothing answers at this address: check `instance`.',
+    ],
+    ['HTTP 418', { kind: 'http', status: 418 }, 'password', undefined],
+    ['HTTP 499', { kind: 'http', status: 499 }, 'password', undefined],
+    ['HTTP 500', { kind: 'http', status: 500 }, 'password', SERVER],
+    ['HTTP 503', { kind: 'http', status: 503 }, 'exptoken', SERVER],
+    [
+      'an answer without words that is not a session',
+      { kind: 'response' },
+      'password',
+      "Something other than Domo's API may have answered: check `api-url` (or `instance`).",
+    ],
+    [
+      'connection refused',
+      { kind: 'refused' },
+      'password',
+      'Nothing is listening there: check the URL (`api-url` or `instance`) and any proxy settings.',
+    ],
+  ])('%s', (_, init, method, hint) => {
+    expect(signOnHint(new DomoError({ call: 'sign-on', kind: 'http', ...init }), method)).toBe(
+      hint,
+    );
   });
 });
 

@@ -2,8 +2,10 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import nock from '../helpers/nock.js';
 
 const { createTransport } = await import('../../src/http.js');
-const { basicCredential, parseToken, requestToken } = await import('../../src/domo/token.js');
+const { basicCredential, parseToken, requestToken, tokenHint } =
+  await import('../../src/domo/token.js');
 const { DomoError } = await import('../../src/errors.js');
+const { forget, MIN_FRAGMENT_LENGTH, scrub } = await import('../../src/secrets.js');
 
 const API = 'https://api.domo.test';
 const transport = createTransport({ timeoutMs: 2000 });
@@ -29,7 +31,10 @@ const token = {
   role: 'Admin',
 };
 
-afterEach(() => nock.cleanAll());
+afterEach(() => {
+  nock.cleanAll();
+  forget();
+});
 
 test('the Basic credential is base64(id:secret), as curl -u sends it', () => {
   expect(basicCredential('id-1', 'secret-1')).toBe(Buffer.from('id-1:secret-1').toString('base64'));
@@ -126,6 +131,11 @@ describe('requestToken', () => {
       '<html><title>Not Found</title></html>',
       'Domo token request failed: HTTP 404 (an HTML page titled "Not Found", not JSON: a proxy or gateway answered instead of Domo\'s API). Nothing answers at this address: check `api-url`',
     ],
+    [
+      400,
+      '',
+      'Domo token request failed: HTTP 400. Domo rejected the request: check `scope` ("data user").',
+    ],
     [429, '', 'Domo token request failed: HTTP 429. Domo is rate-limiting token requests'],
     [
       503,
@@ -170,6 +180,19 @@ describe('parseToken: a token the action cannot vouch for is refused', () => {
     ],
     ['expires_in of 1 s', { ...answer, expires_in: 1 }, { expiresIn: 1 }],
     ['an object where a string goes', { ...answer, customer: { a: 1 } }, { customer: '' }],
+    ['true where a string goes', { ...answer, role: true }, { role: '' }],
+    ['a number where a string goes', { ...answer, customer: 42 }, { customer: '42' }],
+    [
+      'a scope list with items that are not words',
+      { ...answer, scope: ['data', 42, '', null, { a: 1 }, 'user'] },
+      { scope: 'data user' },
+    ],
+    [
+      'expires_in of 100 years',
+      { ...answer, expires_in: 3_162_240_000 },
+      { expiresIn: 3_162_240_000 },
+    ],
+    ['expires_in as digits with spaces', { ...answer, expires_in: ' 60 ' }, { expiresIn: 60 }],
   ])('accepts %s', (_, json, expected) => {
     expect(parseToken(json)).toMatchObject(expected);
   });
@@ -224,6 +247,23 @@ describe('parseToken: a token the action cannot vouch for is refused', () => {
     ],
     ['a fractional expires_in', { ...answer, expires_in: 1.5 }, /`expires_in`/],
     ['a wordy expires_in', { ...answer, expires_in: 'soon' }, /`expires_in`/],
+    ['expires_in "+5"', { ...answer, expires_in: '+5' }, /`expires_in` is missing, not a whole/],
+    ['expires_in "1e3"', { ...answer, expires_in: '1e3' }, /`expires_in` is missing, not a whole/],
+    [
+      'expires_in "0x10"',
+      { ...answer, expires_in: '0x10' },
+      /`expires_in` is missing, not a whole/,
+    ],
+    [
+      'expires_in past 100 years',
+      { ...answer, expires_in: 3_162_240_001 },
+      /`expires_in` is missing, not a whole number of seconds, or beyond 100 years/,
+    ],
+    [
+      'a scope string with a newline',
+      { ...answer, scope: 'data\n::error::x' },
+      /^Domo token request failed: .*`scope` contains a line break/,
+    ],
   ])('refuses %s', (_, json, message) => {
     expect(() => parseToken(json)).toThrow(message);
     try {
@@ -233,4 +273,28 @@ describe('parseToken: a token the action cannot vouch for is refused', () => {
       expect((err as Error).message).toMatch(/check that `api-url` points at Domo's public API/i);
     }
   });
+});
+
+test(`an access token of ${MIN_FRAGMENT_LENGTH} characters or more is redacted from the moment it is read, even from a refused answer`, () => {
+  for (const [accessToken, shown] of [
+    ['abcdef', 'saw ***'],
+    ['abcde', 'saw abcde'],
+  ] as const) {
+    forget();
+    expect(() => parseToken({ ...answer, access_token: accessToken, expires_in: 'soon' })).toThrow(
+      /`expires_in`/,
+    );
+    expect(scrub(`saw ${accessToken}`)).toBe(shown);
+  }
+});
+
+test.each([
+  [418, undefined],
+  [499, undefined],
+  [500, 'Domo (or a gateway in front of it) had a server error: re-run the job later.'],
+  [504, 'Domo (or a gateway in front of it) had a server error: re-run the job later.'],
+])('the hint for a token request that ended in HTTP %d', (status, hint) => {
+  expect(
+    tokenHint(new DomoError({ call: 'Domo token request', kind: 'http', status }), 'data'),
+  ).toBe(hint);
 });

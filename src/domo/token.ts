@@ -102,12 +102,8 @@ export function parseToken(json: Record<string, unknown>): Token {
   }
   /** A string or number field as text ('' for anything else); one line, or refused. */
   const text = (key: string, value: unknown): string => {
-    const said =
-      typeof value === 'number' && Number.isFinite(value)
-        ? String(value)
-        : typeof value === 'string'
-          ? value
-          : '';
+    // JSON has no NaN or Infinity: any number is digits.
+    const said = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
     const control = controlIn(said);
     if (control) throw bad(`\`${key}\` contains a line break or control character (${control})`);
     return said;
@@ -146,10 +142,9 @@ function withHint(err: unknown, scope: string): unknown {
 
 export function tokenHint(err: DomoError, scope: string): string | undefined {
   if (err.kind !== 'http') return transportHint(err);
-  const said = (err.domoMessage ?? '').toLowerCase();
   switch (err.status) {
     case 400:
-      if (said.includes('scope')) {
+      if (err.domoMessage?.toLowerCase().includes('scope')) {
         return `The client was not granted every scope asked for ("${scope}"): ask only for scopes the client has (\`scope\`), or give the client those scopes in Domo's developer portal (My Account > Clients).`;
       }
       return `Domo rejected the request: check \`scope\` ("${scope}").`;
