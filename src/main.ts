@@ -62,13 +62,13 @@ export async function run(overrides: Partial<Deps> = {}): Promise<void> {
     const transport = withLog(deps.transport(config.timeoutMs), debug, deps.clock.now);
     const retry = retryOptions(config, deps);
 
-    let credentials = config.client;
+    // Configuration holds a client in token mode; provision mode makes one.
+    let credentials = config.client!;
     let client: CreatedClient | undefined;
     if (config.provision) {
       ({ client, handover } = await provisionClient(config, transport, retry));
       credentials = { id: client.clientId, secret: client.clientSecret };
     }
-    if (!credentials) throw new Error('no client credentials');
 
     const basic = basicCredential(credentials.id, credentials.secret);
     mask(basic);
@@ -89,9 +89,8 @@ export async function run(overrides: Partial<Deps> = {}): Promise<void> {
       retry('idempotent'),
     );
     mask(token.accessToken);
-    const expiresAt = new Date(deps.clock.now() + token.expiresIn * 1000)
-      .toISOString()
-      .replace(/\.\d{3}Z$/, 'Z');
+    // To the second: 2026-11-24T13:40:00Z.
+    const expiresAt = `${new Date(deps.clock.now() + token.expiresIn * 1000).toISOString().slice(0, 19)}Z`;
     await publishResult({ config, token, expiresAt, client });
   } catch (err) {
     fail(err);

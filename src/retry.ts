@@ -55,7 +55,6 @@ export function isRetryable(err: unknown, safety: Safety): boolean {
 /** True when a failed creating call may still have created something on Domo's side. */
 export function mayHaveActed(err: unknown): boolean {
   if (!(err instanceof DomoError)) return true;
-  if (err.kind === 'refused' || err.kind === 'dns' || err.kind === 'tls') return false;
   if (err.kind === 'http')
     return err.status === 408 || ((err.status ?? 0) >= 500 && err.status !== 503);
   return err.kind === 'reset' || err.kind === 'timeout' || err.kind === 'network';
@@ -75,7 +74,8 @@ export function backoffMs(retry: number, random: Random): number {
  * A date in the past means "now"; anything over a minute is capped at a minute.
  */
 export function parseRetryAfter(header: string | undefined, now: number): number | undefined {
-  const text = header?.trim() ?? '';
+  if (header === undefined) return undefined;
+  const text = header.trim();
   let ms: number;
   if (/^\d+(\.\d+)?$/.test(text)) {
     ms = Number(text) * 1000;
