@@ -79,6 +79,14 @@ describe('transport', () => {
     expect(err.detail).toMatch(/larger than 1000 bytes/);
   });
 
+  test('an answer leaves no timer behind: the step ends when its work does', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    nock(API).get('/ok').reply(200, '{}');
+    await createTransport({ timeoutMs: 60_000 })({ method: 'GET', url: `${API}/ok` });
+    expect(timers()).toBe(before);
+  });
+
   test('an answer of exactly the cap is read whole', async () => {
     nock(API).get('/full').reply(200, 'x'.repeat(1000));
     const small = createTransport({ timeoutMs: 2000, maxBodyBytes: 1000 });
@@ -308,6 +316,10 @@ describe("domoMessage: Domo's own words from any error shape", () => {
     ],
     [
       '<html><title>Down',
+      "an HTML page, not JSON: a proxy or gateway answered instead of Domo's API",
+    ],
+    [
+      '<p>Down</title>',
       "an HTML page, not JSON: a proxy or gateway answered instead of Domo's API",
     ],
     [
