@@ -177,7 +177,8 @@ function redactionsFor(secret: string): Redaction[] {
   // Its base64 runs, and the form clean() gives it (for text cleaned before it was known).
   const fragments = [...base64Runs(secret), clean(secret, Infinity)];
   for (const text of new Set(fragments)) {
-    if (text.length >= MIN_FRAGMENT_LENGTH) out.push(exactly(text));
+    // The value itself is its pattern's first match already.
+    if (text.length >= MIN_FRAGMENT_LENGTH && text !== secret) out.push(exactly(text));
   }
   return out;
 }
