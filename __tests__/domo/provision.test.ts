@@ -5,7 +5,8 @@ import { DomoError } from '../../src/errors.js';
 
 const { createTransport } = await import('../../src/http.js');
 const { signOn, signOnHint } = await import('../../src/domo/session.js');
-const { createClient, numericId, warnOfOrphan } = await import('../../src/domo/clients.js');
+const { createClient, createHint, numericId, warnOfOrphan } =
+  await import('../../src/domo/clients.js');
 const { createWithDeveloperToken, findListed, listClients, revokeClient } =
   await import('../../src/domo/developerTokens.js');
 
@@ -220,6 +221,28 @@ describe('signOnHint: what to do after a failed sign-on', () => {
     expect(signOnHint(new DomoError({ call: 'sign-on', kind: 'http', ...init }), method)).toBe(
       hint,
     );
+  });
+});
+
+describe('createHint: what to do after a failed creation', () => {
+  test.each<[Partial<ConstructorParameters<typeof DomoError>[0]>, string | undefined]>([
+    [
+      { kind: 'refused' },
+      'Nothing is listening there: check the URL (`api-url` or `instance`) and any proxy settings.',
+    ],
+    [
+      { kind: 'http', status: 400 },
+      'A Domo API client named "ci bot" probably exists already: Domo refuses a second client of the same name. Set another `client-name`, or leave it empty for a name unique to each run (Domo also answers 400 for a scope it does not know: check `scope`).',
+    ],
+    [
+      { kind: 'http', status: 400, domoMessage: 'Invalid SCOPE: x' },
+      'Domo refused a scope: ask only for scopes Domo knows (data, user, audit, dashboard, account, buzz, workflow) in `scope`.',
+    ],
+    [{ kind: 'http', status: 418 }, undefined],
+    [{ kind: 'http', status: 500 }, 'Domo had a server error: re-run the job later.'],
+  ])('%j', (init, hint) => {
+    const err = new DomoError({ call: 'create', kind: 'http', ...init });
+    expect(createHint(err, 'ci bot', 'session')).toBe(hint);
   });
 });
 
