@@ -83,6 +83,13 @@ describe('token mode', () => {
     expect([config.exportEnv, config.summary]).toEqual([value, value]);
   });
 
+  test.each(['MY_GITHUB_TOKEN', 'XPATH', 'PATHS', 'CIRCLE', 'domo_token'])(
+    'env-var %s is a name of its own, not a reserved one',
+    (envVar) => {
+      expect(parse({ ...token, 'env-var': envVar }).config.envVar).toBe(envVar);
+    },
+  );
+
   test.each([
     ['0', 0],
     ['20', 20],
@@ -95,6 +102,9 @@ describe('token mode', () => {
     ['0.5', 500],
     ['600', 600_000],
     ['1.25', 1250],
+    ['.5', 500],
+    ['.25', 250],
+    ['2.', 2000],
   ])('timeout-seconds %s → %d ms', (text, ms) => {
     expect(parse({ ...token, 'timeout-seconds': text }).config.timeoutMs).toBe(ms);
   });
@@ -151,6 +161,7 @@ describe('bad inputs fail before any request, naming the input', () => {
     ['timeout zero', { ...token, 'timeout-seconds': '0' }, 'timeout-seconds', /above 0/],
     ['timeout too big', { ...token, 'timeout-seconds': '601' }, 'timeout-seconds', /600/],
     ['timeout text', { ...token, 'timeout-seconds': '30s' }, 'timeout-seconds', /"30s"/],
+    ['timeout in e-notation', { ...token, 'timeout-seconds': '1e2' }, 'timeout-seconds', /"1e2"/],
     ['boolean yes', { ...token, 'export-env': 'yes' }, 'export-env', /true or false/],
     ['summary 1', { ...token, summary: '1' }, 'summary', /true or false/],
     [
@@ -219,6 +230,26 @@ describe('provision mode', () => {
       { kind: 'session-cookie', cookie: 'abc' },
     ],
     [
+      'cookie whose value holds the name',
+      { 'session-cookie': 'abc_dsidv1=def' },
+      { kind: 'session-cookie', cookie: 'abc_dsidv1=def' },
+    ],
+    [
+      'password with a trailing line break from YAML',
+      { username: 'u', password: 'p w\r\n' },
+      { kind: 'password', username: 'u', password: 'p w' },
+    ],
+    [
+      'password with an inner line break',
+      { username: 'u', password: 'p\nw\n' },
+      { kind: 'password', username: 'u', password: 'p\nw' },
+    ],
+    [
+      'password ending in a bare CR',
+      { username: 'u', password: 'pw\r' },
+      { kind: 'password', username: 'u', password: 'pw\r' },
+    ],
+    [
       'developer token',
       { 'developer-token': ' DDCI1a2b3c ' },
       { kind: 'developer-token', token: 'DDCI1a2b3c' },
@@ -278,6 +309,21 @@ describe('provision mode', () => {
       { GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '9', GITHUB_SERVER_URL: 'https://ghe.example/' },
       false,
       'Created by domo-auth for https://ghe.example/o/r/actions/runs/9; kept after the job ends (delete-client: false).',
+    ],
+    [
+      { GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '9', GITHUB_SERVER_URL: 'https://ghe.example//' },
+      true,
+      'Created by domo-auth for https://ghe.example/o/r/actions/runs/9; revoked when the job ends.',
+    ],
+    [
+      { GITHUB_REPOSITORY: 'o/r' },
+      true,
+      'Created by domo-auth outside GitHub Actions; revoked when the job ends.',
+    ],
+    [
+      { GITHUB_RUN_ID: '9' },
+      true,
+      'Created by domo-auth outside GitHub Actions; revoked when the job ends.',
     ],
   ])('description %#', (environment, deleteClient, text) => {
     expect(clientDescription(environment, deleteClient)).toBe(text);
@@ -388,4 +434,9 @@ test('a session cookie is masked with and without its _dsidv1= prefix', () => {
     '_dsidv1=abc123',
     'abc123',
   ]);
+  expect(secretInputValues({ 'session-cookie': 'abc_dsidv1=123' })).toEqual(['abc_dsidv1=123']);
+});
+
+test('a secret input of spaces only is no secret to mask', () => {
+  expect(secretInputValues({ password: '   ', 'client-secret': 's3' })).toEqual(['s3']);
 });

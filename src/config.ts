@@ -108,8 +108,9 @@ export interface Parsed {
 export function readInputs(env: NodeJS.ProcessEnv = process.env): Partial<RawInputs> {
   const raw: Partial<RawInputs> = {};
   for (const name of INPUT_NAMES) {
-    // The variable core.getInput reads; read here directly to tell absent from empty.
-    const value = env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
+    // The variable core.getInput reads (no input name here holds a space for it to replace);
+    // read here directly to tell absent from empty.
+    const value = env[`INPUT_${name.toUpperCase()}`];
     if (value !== undefined) raw[name] = value;
   }
   return raw;
@@ -227,7 +228,7 @@ function parseProvision(
     if (!given('username')) throw new InputError('username', 'is required with `password`.');
     if (!given('password')) throw new InputError('password', 'is required with `username`.');
     // A password may begin or end with spaces; only a trailing newline from YAML is dropped.
-    const password = (raw.password ?? '').replace(/\r?\n$/, '');
+    const password = raw.password!.replace(/\r?\n$/, '');
     session = { kind: 'password', username: value('username'), password };
   }
 
@@ -261,10 +262,10 @@ function parseProvision(
  * re-run's attempts and two provision steps in one job, and Domo refuses a taken name.
  */
 export function defaultClientName(env: NodeJS.ProcessEnv, random: () => number): string {
+  // random() < 1, so six hex digits at most.
   const suffix = Math.floor(random() * 0x1000000)
     .toString(16)
-    .padStart(6, '0')
-    .slice(-6);
+    .padStart(6, '0');
   const repository = env.GITHUB_REPOSITORY || 'local';
   const run = `${env.GITHUB_RUN_ID || 'local'}.${env.GITHUB_RUN_ATTEMPT || '1'}`;
   return `github-actions ${repository} run ${run} ${env.GITHUB_JOB || 'job'} ${suffix}`;
