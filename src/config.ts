@@ -102,17 +102,14 @@ export interface Parsed {
 
 /**
  * Reads every input as the runner passes it (INPUT_* variables), untrimmed: parseConfig trims.
- * An input with no variable at all is left out, so that parseConfig can tell "not given" (take
- * the default) from "given as empty" (which, for `scope`, is a mistake to report).
+ * An input with no variable at all stays undefined, so that parseConfig can tell "not given"
+ * (take the default) from "given as empty" (which, for `scope`, is a mistake to report).
  */
 export function readInputs(env: NodeJS.ProcessEnv = process.env): Partial<RawInputs> {
   const raw: Partial<RawInputs> = {};
-  for (const name of INPUT_NAMES) {
-    // The variable core.getInput reads (no input name here holds a space for it to replace);
-    // read here directly to tell absent from empty.
-    const value = env[`INPUT_${name.toUpperCase()}`];
-    if (value !== undefined) raw[name] = value;
-  }
+  // The variables core.getInput reads (no input name here holds a space for it to replace);
+  // read here directly to tell absent from empty.
+  for (const name of INPUT_NAMES) raw[name] = env[`INPUT_${name.toUpperCase()}`];
   return raw;
 }
 
@@ -161,7 +158,8 @@ export function parseConfig(
 
   const notFor = (names: readonly InputName[], otherMode: string): void => {
     for (const name of names) {
-      const isDefault = DEFAULTS[name] !== undefined && value(name) === DEFAULTS[name];
+      // value() is a string: never the default of an input that has none.
+      const isDefault = value(name) === DEFAULTS[name];
       if (given(name) && !isDefault) {
         warnings.push(`Input \`${name}\` applies only to mode: ${otherMode}; it is ignored.`);
       }
