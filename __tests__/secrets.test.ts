@@ -124,6 +124,7 @@ describe('redact', () => {
     ["'abcdef'", 'abcdef', '***'],
     [`"abcde": fewer than ${MIN_FRAGMENT_LENGTH} characters inside`, 'abcde', 'abcde'],
     ['"abcdef"-tail: quotes only around all of it', 'abcdef', 'abcdef'],
+    ['head"abcdef": quotes only around all of it', 'abcdef', 'abcdef'],
     ['"abcdef\': quotes that do not match', 'abcdef', 'abcdef'],
   ])('the inside of %s alone: %j becomes %j', (secret, shown, expected) => {
     remember(secret.split(/: /)[0]!);
@@ -179,7 +180,7 @@ describe('redact', () => {
     const secret = `${'a b'.repeat(1366)}xyz`.slice(0, length);
     expect(secret).toHaveLength(length);
     remember(secret);
-    expect(redact(`<${secret}>`)).toBe('<***>');
+    expect(redact(`<${secret}> <${secret}>`)).toBe('<***> <***>');
     expect(redact(`<${uriEscaped(secret)}>`)).toBe('<***>');
     const formEncoded = secret.replace(/ /g, '+');
     expect(redact(formEncoded)).toBe(partlyEncoded === 'kept' ? formEncoded : '***');
