@@ -435,6 +435,11 @@ test('a session cookie is masked with and without its _dsidv1= prefix', () => {
     'abc123',
   ]);
   expect(secretInputValues({ 'session-cookie': 'abc_dsidv1=123' })).toEqual(['abc_dsidv1=123']);
+  expect(secretInputValues({ 'session-cookie': ' _dsidv1=abc123\n' })).toEqual([
+    ' _dsidv1=abc123\n',
+    '_dsidv1=abc123',
+    'abc123',
+  ]);
 });
 
 test('a secret input of spaces only is no secret to mask', () => {

@@ -749,19 +749,22 @@ describe('post step (cleanup)', () => {
     },
   );
 
-  test('a saved list id that is not a number is not trusted: the list is read first', async () => {
-    setInputs({}, { ...state, 'list-id': '31/../../x' });
-    const list = nock(INSTANCE)
-      .get(LIST)
-      .reply(200, [{ id: 31, clientId: 'cid-new-0000-1111' }]);
-    nock(INSTANCE).delete(`${LIST}/31`).reply(204);
-    nock(INSTANCE).get(LIST).reply(200, []);
-    await cleanup(deps);
-    list.done();
-    expect(stdout).toContain(
-      `Revoked Domo API client ${LABEL}: ${INSTANCE} no longer lists it (id 31).`,
-    );
-  });
+  test.each(['31/../../x', '../../31'])(
+    'a saved list id that is not a number (%s) is not trusted: the list is read first',
+    async (listId) => {
+      setInputs({}, { ...state, 'list-id': listId });
+      const list = nock(INSTANCE)
+        .get(LIST)
+        .reply(200, [{ id: 31, clientId: 'cid-new-0000-1111' }]);
+      nock(INSTANCE).delete(`${LIST}/31`).reply(204);
+      nock(INSTANCE).get(LIST).reply(200, []);
+      await cleanup(deps);
+      list.done();
+      expect(stdout).toContain(
+        `Revoked Domo API client ${LABEL}: ${INSTANCE} no longer lists it (id 31).`,
+      );
+    },
+  );
 
   test('delete-client false leaves the client, says so, and kept no credential', async () => {
     setInputs({}, { ...state, 'delete-client': 'false', credential: '' });
