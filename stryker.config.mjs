@@ -1,6 +1,7 @@
-// Mutation testing: `npm run mutate` (not part of `npm test`; a full run takes hours on two cores).
+// Mutation testing: `npm run mutate` (not part of `npm test`; a first run over all of src/
+// takes about three hours of test-runner time: `-- --concurrency 2` halves it on two cores).
 // Narrow it with `npm run mutate -- --mutate src/retry.ts`; `-- --force` ignores the
-// incremental file and tests every mutant again.
+// incremental file and tests every mutant again. See docs/development.md.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   mutate: [
