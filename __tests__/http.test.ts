@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import nock, { socketError } from './helpers/nock.js';
 import { DomoError } from '../src/errors.js';
+import type { Transport } from '../src/http.js';
 
 // Imported after nock, so that @actions/http-client binds to the intercepted node:http.
 const {
@@ -246,26 +247,19 @@ describe('withLog: one debug line per attempt', () => {
   test('the outcome and the time it took, failures included', async () => {
     const lines: string[] = [];
     let clock = 1000;
-    const now = () => (clock += 5);
-    const ok = withLog(
-      async () => ({ status: 204, headers: {}, body: '' }),
-      (l) => lines.push(l),
-      now,
-    );
-    const refused = withLog(
-      async () => {
-        throw new TransportFailure('refused', 'connection refused by api.domo.test');
-      },
-      (l) => lines.push(l),
-      now,
-    );
-    const odd = withLog(
-      async () => {
-        throw 'odd';
-      },
-      (l) => lines.push(l),
-      now,
-    );
+    const logged = (transport: Transport) =>
+      withLog(
+        transport,
+        (line) => lines.push(line),
+        () => (clock += 5),
+      );
+    const ok = logged(async () => ({ status: 204, headers: {}, body: '' }));
+    const refused = logged(async () => {
+      throw new TransportFailure('refused', 'connection refused by api.domo.test');
+    });
+    const odd = logged(async () => {
+      throw 'odd';
+    });
     await ok({ method: 'GET', url: `${API}/a` });
     await expect(refused({ method: 'POST', url: `${API}/b` })).rejects.toBeInstanceOf(
       TransportFailure,

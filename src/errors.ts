@@ -71,6 +71,11 @@ export class DomoError extends ActionError {
     return this;
   }
 
+  /** Whether Domo's own message holds `word` (given in lower case), in any case. */
+  mentions(word: string): boolean {
+    return this.domoMessage?.toLowerCase().includes(word) ?? false;
+  }
+
   /** What happened, without the call, the attempt count or the advice. */
   private get what(): string {
     const what = this.status !== undefined ? `HTTP ${this.status}` : (this.detail ?? this.kind);

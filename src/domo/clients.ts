@@ -109,7 +109,7 @@ export function createHint(
 ): string | undefined {
   switch (err.status) {
     case 400:
-      if (err.domoMessage?.toLowerCase().includes('scope')) {
+      if (err.mentions('scope')) {
         return 'Domo refused a scope: ask only for scopes Domo knows (data, user, audit, dashboard, account, buzz, workflow) in `scope`.';
       }
       return `A Domo API client named "${name}" probably exists already: Domo refuses a second client of the same name. Set another \`client-name\`, or leave it empty for a name unique to each run (Domo also answers 400 for a scope it does not know: check \`scope\`).`;

@@ -70,14 +70,13 @@ export async function signOn(
 }
 
 export function signOnHint(err: DomoError, method: SignOn['method']): string | undefined {
-  const says = (word: string): boolean => err.domoMessage?.toUpperCase().includes(word) ?? false;
-  if (says('LOCKED')) {
+  if (err.mentions('locked')) {
     return 'The Domo account is locked: ask a Domo admin to unlock it (Admin > People), or wait before trying again.';
   }
   const refused =
     (err.kind === 'response' && err.domoMessage !== undefined) ||
     err.status === 401 ||
-    says('INVALID');
+    err.mentions('invalid');
   if (refused) {
     return method === 'password'
       ? 'Check `username` and `password`. Instances that sign on only through SSO need `session-cookie` (or `session-token`) instead.'

@@ -144,7 +144,7 @@ export function tokenHint(err: DomoError, scope: string): string | undefined {
   if (err.kind !== 'http') return transportHint(err);
   switch (err.status) {
     case 400:
-      if (err.domoMessage?.toLowerCase().includes('scope')) {
+      if (err.mentions('scope')) {
         return `The client was not granted every scope asked for ("${scope}"): ask only for scopes the client has (\`scope\`), or give the client those scopes in Domo's developer portal (My Account > Clients).`;
       }
       return `Domo rejected the request: check \`scope\` ("${scope}").`;
