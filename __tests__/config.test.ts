@@ -2,11 +2,12 @@ import { describe, expect, test } from '@jest/globals';
 import {
   clientDescription,
   defaultClientName,
+  githubRun,
   parseConfig,
   secretInputValues,
   type RawInputs,
 } from '../src/config.js';
-import { InputError } from '../src/errors.js';
+import { ActionError, InputError } from '../src/errors.js';
 
 const env = {
   GITHUB_REPOSITORY: 'octo-org/octo-repo',
@@ -147,7 +148,12 @@ describe('bad inputs fail before any request, naming the input', () => {
     ['scope given as empty', { ...token, scope: '' }, 'scope', /is empty/],
     ['scope given as blanks', { ...token, scope: ' \n ' }, 'scope', /is empty/],
     ['odd scope', { ...token, scope: 'data us$er' }, 'scope', /"us\$er"/],
-    ['bad mode', { ...token, mode: 'tokens' }, 'mode', /"token" or "provision"/],
+    [
+      'bad mode',
+      { ...token, mode: 'tokens' },
+      'mode',
+      /"token", "provision" or "sweep" \(got "tokens"\)/,
+    ],
     ['http to a remote host', { ...token, 'api-url': 'http://api.domo.com' }, 'api-url', /https/],
     ['http to a private host', { ...token, 'api-url': 'http://10.0.0.1' }, 'api-url', /loopback/],
     ['not a URL', { ...token, 'api-url': 'api.domo.com' }, 'api-url', /must be a URL/],
@@ -444,4 +450,155 @@ test('a session cookie is masked with and without its _dsidv1= prefix', () => {
 
 test('a secret input of spaces only is no secret to mask', () => {
   expect(secretInputValues({ password: '   ', 'client-secret': 's3' })).toEqual(['s3']);
+});
+
+describe('sweep mode', () => {
+  const sweep = {
+    mode: 'sweep',
+    instance: 'acmecompany',
+    'developer-token': 'dev-1',
+    'github-token': 'ghs_abc',
+  };
+  const runner = { ...env, GITHUB_API_URL: 'https://api.github.com' };
+
+  test('the instance, one session source, the GitHub token and the run from the runner', () => {
+    const { config, warnings } = parseConfig(sweep, runner);
+    expect(config).toEqual({
+      mode: 'sweep',
+      scopes: [],
+      apiUrl: 'https://api.domo.com',
+      exportEnv: false,
+      envVar: 'DOMO_ACCESS_TOKEN',
+      retries: 5,
+      timeoutMs: 30_000,
+      summary: true,
+      sweep: {
+        instanceUrl: 'https://acmecompany.domo.com',
+        customerDomain: 'acmecompany.domo.com',
+        session: { kind: 'developer-token', token: 'dev-1' },
+        githubToken: 'ghs_abc',
+        dryRun: false,
+        run: {
+          repository: 'octo-org/octo-repo',
+          serverUrl: 'https://github.example.com',
+          apiUrl: 'https://api.github.com',
+          runId: '4242',
+          attempt: '3',
+        },
+      },
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  test.each<[NodeJS.ProcessEnv, Partial<ReturnType<typeof githubRun>>]>([
+    [{ GITHUB_API_URL: 'https://ghe.example/api/v3/' }, { apiUrl: 'https://ghe.example/api/v3' }],
+    [{ GITHUB_API_URL: undefined }, { apiUrl: 'https://api.github.com' }],
+    [{ GITHUB_API_URL: 'http://127.0.0.1:8080' }, { apiUrl: 'http://127.0.0.1:8080' }],
+    [{ GITHUB_RUN_ATTEMPT: undefined }, { attempt: '1' }],
+    [{ GITHUB_SERVER_URL: undefined }, { serverUrl: 'https://github.com' }],
+    [{ GITHUB_SERVER_URL: 'https://ghe.example//' }, { serverUrl: 'https://ghe.example' }],
+  ])('the run from %j', (change, expected) => {
+    expect(githubRun({ ...runner, ...change })).toMatchObject(expected);
+  });
+
+  test.each<[string, NodeJS.ProcessEnv, RegExp]>([
+    [
+      'no repository',
+      { GITHUB_REPOSITORY: undefined },
+      /^Sweep mode runs only in a GitHub Actions job/,
+    ],
+    ['a repository without an owner', { GITHUB_REPOSITORY: 'site' }, /^Sweep mode runs only in/],
+    ['a repository with a space', { GITHUB_REPOSITORY: 'o/a b' }, /^Sweep mode runs only in/],
+    ['a repository with three parts', { GITHUB_REPOSITORY: 'a/b/c' }, /^Sweep mode runs only in/],
+    ['no run id', { GITHUB_RUN_ID: undefined }, /^Sweep mode runs only in/],
+    ['a run id that is not a number', { GITHUB_RUN_ID: '42x' }, /^Sweep mode runs only in/],
+    ['an attempt that is not a number', { GITHUB_RUN_ATTEMPT: '1 ' }, /^Sweep mode runs only in/],
+    [
+      'GitHub over http',
+      { GITHUB_API_URL: 'http://api.github.com' },
+      /^The runner's GITHUB_API_URL must use https/,
+    ],
+    [
+      'GitHub at no URL',
+      { GITHUB_API_URL: 'api.github.com' },
+      /^The runner's GITHUB_API_URL must be a URL/,
+    ],
+  ])('%s: an error before any request', (_, change, message) => {
+    let thrown: unknown;
+    try {
+      parseConfig(sweep, { ...runner, ...change });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(ActionError);
+    expect(thrown).not.toBeInstanceOf(InputError);
+    expect((thrown as Error).message).toMatch(message);
+  });
+
+  test.each<[string, Partial<RawInputs>, string, RegExp]>([
+    [
+      'no github-token',
+      { 'github-token': '' },
+      'github-token',
+      /is required in sweep mode.*actions: read/,
+    ],
+    ['a github-token with a space', { 'github-token': 'a b' }, 'github-token', /single token/],
+    ['no instance', { instance: '' }, 'instance', /is required in sweep mode/],
+    [
+      'no session source',
+      { 'developer-token': '' },
+      'developer-token',
+      /sweep mode needs exactly one Domo session source/,
+    ],
+    [
+      'two session sources',
+      { 'session-token': 's' },
+      'developer-token',
+      /sweep mode takes exactly one/,
+    ],
+    ['a dry-run that is not a boolean', { 'dry-run': 'yes' }, 'dry-run', /must be true or false/],
+  ])('%s', (_, change, input, message) => {
+    const err = failure({ ...sweep, ...change });
+    expect(err.input).toBe(input);
+    expect(err.message).toMatch(message);
+  });
+
+  test('what applies only to creating clients is a warning; defaults, github-token and dry-run are not', () => {
+    const { config, warnings } = parseConfig(
+      {
+        ...sweep,
+        'dry-run': 'true',
+        scope: '',
+        'api-url': 'not a url',
+        'client-id': 'x',
+        'client-name': 'bot',
+        'delete-client': 'true',
+        'env-var': 'X',
+        'export-env': 'false',
+      },
+      runner,
+    );
+    expect(config.sweep!.dryRun).toBe(true);
+    expect(warnings).toEqual([
+      'Input `client-id` does not apply to mode: sweep; it is ignored.',
+      'Input `client-name` does not apply to mode: sweep; it is ignored.',
+      'Input `api-url` does not apply to mode: sweep; it is ignored.',
+      'Input `export-env` does not apply to mode: sweep; it is ignored.',
+      'Input `env-var` does not apply to mode: sweep; it is ignored.',
+    ]);
+  });
+
+  test.each([
+    ['token', token],
+    ['provision', provision],
+  ])('in %s mode, github-token never warns; dry-run does unless false', (_, raw) => {
+    expect(parse({ ...raw, 'github-token': 'ghs_abc', 'dry-run': 'false' }).warnings).toEqual([]);
+    expect(parse({ ...raw, 'dry-run': 'true' }).warnings).toEqual([
+      'Input `dry-run` applies only to mode: sweep; it is ignored.',
+    ]);
+  });
+
+  test('github-token is masked as it is read, like every secret input', () => {
+    expect(secretInputValues({ 'github-token': ' ghs_abc ' })).toEqual([' ghs_abc ', 'ghs_abc']);
+  });
 });

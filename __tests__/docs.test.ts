@@ -5,7 +5,7 @@
  * and warning the action can print, found by running bad inputs and failing answers through
  * the real code.
  */
-import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { afterAll, afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,6 +21,7 @@ type HttpRequest = import('../src/http.js').HttpRequest;
 
 import {
   ROOT,
+  action,
   actionInputs,
   actionOutputs,
   mapping,
@@ -203,6 +204,18 @@ describe('README', () => {
     expect(commands).toEqual(['npm ci && npm start', 'npm test']);
   });
 
+  test('the quick start names the Node the commands need and the Node GitHub runs it on', () => {
+    const start = lines.indexOf('## Quick start');
+    const end = lines.findIndex((line, i) => i > start && line.startsWith('## '));
+    const quickStart = lines.slice(start, end).join(' ');
+    const engines = String(mapping(mapping(JSON.parse(read('package.json'))).engines).node);
+    const needed = /^>=(\d+)$/.exec(engines)?.[1];
+    check(needed !== undefined, `package.json: engines.node is "${engines}", not ">=N"`);
+    const runtime = /^node(\d+)$/.exec(String(mapping(action.runs).using))?.[1];
+    expect(quickStart).toContain(`Node ${needed} or newer`);
+    expect(quickStart).toContain(`Node ${runtime}`);
+  });
+
   test('shows the job summary image made by `npm run docs:summary-image`', () => {
     check(
       /!\[[^\]]+\]\(docs\/job-summary\.svg\)/.test(readme),
@@ -243,6 +256,7 @@ describe('README', () => {
 
     // The texts that say how an input behaves, not just what it is, must agree word for word.
     test.each([
+      ['github-token', 'permissions: actions: read'],
       ['developer-token', 'X-DOMO-Developer-Token'],
       ['developer-token', 'Admin > Security > Access tokens'],
       [
@@ -294,6 +308,7 @@ describe('links', () => {
         'docs/behaviour.md',
         'docs/performance.md',
         'docs/provision-mode.md',
+        'docs/sweep.md',
       ]),
     );
   });
@@ -377,7 +392,7 @@ const headingsFor = (message: string): string[] =>
   messageHeadings.filter((_, i) => headingPatterns[i]!.test(message));
 
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | Error;
-type Route = 'token' | 'signon' | 'create' | 'create-dev' | 'list' | 'revoke';
+type Route = 'token' | 'signon' | 'create' | 'create-dev' | 'list' | 'revoke' | 'me' | 'run';
 
 interface Scenario {
   inputs: Record<string, string>;
@@ -387,6 +402,15 @@ interface Scenario {
   noRunnerFiles?: boolean;
   /** Replaces the run's GITHUB_* variables. */
   env?: Record<string, string>;
+  /** Clients the instance lists from the start, as a sweep finds them. */
+  clients?: Listed[];
+}
+
+interface Listed {
+  id: number | string;
+  clientId: string;
+  name: string;
+  description?: string;
 }
 
 const socketError = (code: string): Error => Object.assign(new Error(code), { code });
@@ -394,8 +418,11 @@ const json = (body: unknown): string => (typeof body === 'string' ? body : JSON.
 
 function route(request: HttpRequest): Route {
   const { pathname } = new URL(request.url);
+  // GitHub's "get a workflow run attempt", which sweep mode asks.
+  if (/\/actions\/runs\/\d+\/attempts\/\d+$/.test(pathname)) return 'run';
   if (pathname.endsWith('/oauth/token')) return 'token';
   if (pathname.endsWith('/api/content/v2/authentication')) return 'signon';
+  if (pathname.endsWith('/api/content/v2/users/me')) return 'me';
   if (pathname.endsWith('/clients')) return 'create';
   if (/\/api\/identity\/v1\/developer-tokens\/[^/]+$/.test(pathname)) return 'revoke';
   if (pathname.endsWith('/api/identity/v1/developer-tokens')) {
@@ -406,10 +433,11 @@ function route(request: HttpRequest): Route {
 
 /**
  * A Domo that works, as the contract describes it, unless a scenario says otherwise for a
- * route. Its clients are listed until revoked.
+ * route. Its clients are listed until revoked. It answers for GitHub too: the job's own run
+ * (4242, attempt 1) is in progress, and every other run has finished.
  */
 function fakeDomo(scenario: Scenario, created: Mapping[]): Transport {
-  const listed: Array<{ id: number; clientId: string; name: string }> = [];
+  const listed: Listed[] = [...(scenario.clients ?? [])];
   const turns = new Map<Route, number>();
   let next = 1;
   return async (request) => {
@@ -444,6 +472,12 @@ function fakeDomo(scenario: Scenario, created: Mapping[]): Transport {
         });
       case 'signon':
         return reply(200, { success: true, sessionToken: 'session-SECRET', userId: 42 });
+      case 'me':
+        return reply(200, { id: 42, displayName: 'CI Robot' });
+      case 'run':
+        return request.url.endsWith('/runs/4242/attempts/1')
+          ? reply(200, { id: 4242, status: 'in_progress', conclusion: null })
+          : reply(200, { status: 'completed', conclusion: 'failure' });
       case 'create':
       case 'create-dev': {
         const entry = { id: next, clientId: `cid-${next}`, name: String(sent.name) };
@@ -467,6 +501,10 @@ function fakeDomo(scenario: Scenario, created: Mapping[]): Transport {
 }
 
 let dir: string;
+// @actions/core's summary keeps the first path it writes to: one summary file for the whole
+// file, emptied before each job, so that no job writes into another's directory.
+const summaryDir = mkdtempSync(path.join(tmpdir(), 'domo-auth-docs-summary-'));
+afterAll(() => rmSync(summaryDir, { recursive: true, force: true }));
 let stdout: string;
 const savedEnv = { ...process.env };
 
@@ -505,7 +543,9 @@ async function jobOf(scenario: Scenario): Promise<Job> {
   for (const key of Object.keys(process.env)) {
     if (/^(INPUT_|STATE_|GITHUB_|RUNNER_)/.test(key)) delete process.env[key];
   }
-  const files = ['output', 'env', 'state', 'summary'].map((name) => path.join(dir, name));
+  const files = ['output', 'env', 'state', 'summary'].map((name) =>
+    path.join(name === 'summary' ? summaryDir : dir, name),
+  );
   for (const file of files) writeFileSync(file, '');
   const [output, env, state, summary] = files;
   Object.assign(process.env, {
@@ -567,6 +607,21 @@ const password = {
 };
 const cookie = { mode: 'provision', instance: 'acme', 'session-cookie': 'cookie-SECRET-4' };
 const developer = { mode: 'provision', instance: 'acme', 'developer-token': 'developer-SECRET-5' };
+const sweep = {
+  mode: 'sweep',
+  instance: 'acme',
+  'developer-token': 'developer-SECRET-5',
+  'github-token': 'ghs-SECRET-6',
+};
+/** A client that provision mode left behind in run attempt `run` of this repository. */
+const leftover = (id: number, run = '41.1'): Listed => ({
+  id,
+  clientId: `left-${id}`,
+  name: `github-actions octo-org/octo-repo run ${run} deploy ${String(id).padStart(6, '0')}`,
+  description: `Created by domo-auth for https://github.com/octo-org/octo-repo/actions/runs/${run.split('.')[0]}; revoked when the job ends.`,
+});
+/** GitHub's answer for a run attempt in `status`. */
+const runIs = (status: string): Answer => ({ status: 200, body: { status, conclusion: null } });
 const body = (domoSays: Mapping) => ({ body: domoSays });
 
 /** Bad inputs: each fails before any request, with a message naming the input. */
@@ -607,6 +662,16 @@ const inputScenarios: Array<[string, Scenario]> = [
   ['a session-cookie with a semicolon', { inputs: { ...cookie, 'session-cookie': 'a;b' } }],
   ['a two-line client-name', { inputs: { ...provision, 'client-name': 'a\nb' } }],
   ['no runner files', { inputs: token, noRunnerFiles: true }],
+  ['sweep: an empty github-token', { inputs: { ...sweep, 'github-token': '' } }],
+  ['sweep: a github-token with a space', { inputs: { ...sweep, 'github-token': 'a b' } }],
+  ['sweep: dry-run maybe', { inputs: { ...sweep, 'dry-run': 'maybe' } }],
+  ['sweep: no session source', { inputs: { ...sweep, 'developer-token': '' } }],
+  ['sweep: no instance', { inputs: { ...sweep, instance: '' } }],
+  ['sweep: outside a GitHub Actions job', { inputs: sweep, env: { GITHUB_RUN_ID: '' } }],
+  [
+    'sweep: an http GITHUB_API_URL',
+    { inputs: sweep, env: { GITHUB_API_URL: 'http://github.example/api/v3' } },
+  ],
 ];
 
 /** Failed calls, and the post step's revocation going wrong. */
@@ -794,7 +859,17 @@ const callScenarios: Array<[string, Scenario]> = [
     'create (developer token): a refused token',
     {
       inputs: developer,
-      answers: { 'create-dev': { status: 401, ...body({ message: 'Unauthorized' }) } },
+      answers: {
+        'create-dev': { status: 401, ...body({ message: 'Unauthorized' }) },
+        me: { status: 401, ...body({ message: 'Unauthorized' }) },
+      },
+    },
+  ],
+  [
+    'create (developer token): refused, and asking who the token belongs to fails too',
+    {
+      inputs: developer,
+      answers: { 'create-dev': { status: 401 }, me: { status: 503 } },
     },
   ],
   [
@@ -826,8 +901,68 @@ const callScenarios: Array<[string, Scenario]> = [
     'revoke: still listed after the DELETE',
     { inputs: developer, answers: { revoke: { status: 204 } } },
   ],
+  [
+    'revoke: listed under an id that is not a plain number',
+    {
+      inputs: provision,
+      answers: { list: { status: 200, body: [{ id: 'x1', clientId: 'cid-1', name: 'n' }] } },
+    },
+  ],
+  // Sweep mode
+  [
+    'sweep: a refused github-token',
+    { inputs: sweep, answers: { run: { status: 401, ...body({ message: 'Bad credentials' }) } } },
+  ],
+  [
+    'sweep: a github-token without actions: read',
+    {
+      inputs: sweep,
+      answers: {
+        run: { status: 403, ...body({ message: 'Resource not accessible by integration' }) },
+      },
+    },
+  ],
+  [
+    'sweep: a github-token that cannot see the repository',
+    { inputs: sweep, answers: { run: { status: 404, ...body({ message: 'Not Found' }) } } },
+  ],
+  ['sweep: GitHub down', { inputs: sweep, answers: { run: { status: 503 } } }],
+  [
+    'sweep: the list refused (401)',
+    { inputs: sweep, answers: { list: { status: 401, ...body({ message: 'Unauthorized' }) } } },
+  ],
+  [
+    'sweep: the list refused (403)',
+    { inputs: sweep, answers: { list: { status: 403, ...body({ message: 'Forbidden' }) } } },
+  ],
+  [
+    'sweep: a list that is not a list',
+    { inputs: sweep, answers: { list: { status: 200, body: { clients: [] } } } },
+  ],
+  [
+    'sweep: GitHub not answering for one run',
+    {
+      inputs: sweep,
+      clients: [leftover(1)],
+      answers: { run: [runIs('in_progress'), { status: 502 }] },
+    },
+  ],
+  [
+    'sweep: the DELETEs refused',
+    {
+      inputs: sweep,
+      clients: [leftover(1), leftover(2, '40.2')],
+      answers: { revoke: { status: 403, ...body({ message: 'Forbidden' }) } },
+    },
+  ],
+  [
+    'sweep: an orphan listed under an id that is not a plain number',
+    { inputs: sweep, clients: [{ ...leftover(1), id: '1/../2' }] },
+  ],
   // A warning, not a failure
   ['an input of the other mode', { inputs: { ...provision, 'client-id': 'id' } }],
+  ['an input of creation in sweep mode', { inputs: { ...sweep, 'client-name': 'deploy' } }],
+  ['dry-run outside sweep mode', { inputs: { ...token, 'dry-run': 'true' } }],
 ];
 
 describe(`${TROUBLESHOOTING}`, () => {
@@ -875,25 +1010,35 @@ describe(`${TROUBLESHOOTING}`, () => {
 // ---------------------------------------------------------------------------------------------
 // Provision mode: what the page quotes is what the action sends and prints
 
+/**
+ * The lines of the first ```text block after the line `heading` of `file`, without the indent
+ * a block inside a list item has.
+ */
+function textBlockUnder(file: string, heading: string): string[] {
+  const lines = read(file)
+    .split(/\r?\n/)
+    .map((line) => line.trim());
+  const start = lines.indexOf(heading);
+  check(start >= 0, `${file} has no line "${heading}"`);
+  const open = lines.findIndex((line, i) => i > start && line === '```text');
+  const close = lines.findIndex((line, i) => i > open && line === '```');
+  check(open > 0 && close > open, `"${heading}" has no \`\`\`text block`);
+  return lines.slice(open + 1, close);
+}
+
+/** A quoted line as a pattern of whole lines, where `wildcard` stands for any text. */
+const lineShape = (line: string, wildcard: RegExp = /…/): RegExp =>
+  new RegExp(
+    `^${line
+      .split(wildcard)
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+
 describe('docs/provision-mode.md', () => {
-  const page = read('docs/provision-mode.md');
-  const lines = page.split(/\r?\n/);
-  /** The lines of the first ```text block after the heading line `heading`. */
-  const quotedUnder = (heading: string): string[] => {
-    const start = lines.indexOf(heading);
-    check(start >= 0, `docs/provision-mode.md has no line "${heading}"`);
-    const open = lines.findIndex((line, i) => i > start && line === '```text');
-    const close = lines.findIndex((line, i) => i > open && line === '```');
-    check(open > 0 && close > open, `"${heading}" has no \`\`\`text block`);
-    return lines.slice(open + 1, close);
-  };
-  const asPattern = (line: string): RegExp =>
-    new RegExp(
-      `^${line
-        .split('…')
-        .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`,
-    );
+  const quotedUnder = (heading: string): string[] =>
+    textBlockUnder('docs/provision-mode.md', heading);
+  const asPattern = (line: string): RegExp => lineShape(line);
   const dev = {
     mode: 'provision',
     instance: 'acmecompany',
@@ -951,5 +1096,62 @@ describe('docs/provision-mode.md', () => {
       'github-actions <GITHUB_REPOSITORY> run <GITHUB_RUN_ID>.<GITHUB_RUN_ATTEMPT> <GITHUB_JOB> <6 random hex digits>',
     );
     expect(example).toMatch(shape);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Sweep mode: what the page quotes is what the action takes and prints
+
+describe('docs/sweep.md', () => {
+  const inputs = { ...sweep, instance: 'acmecompany' };
+
+  test('the name and description it takes are the ones provision mode gives its clients', async () => {
+    const quoted = textBlockUnder('docs/sweep.md', '## How the sweep decides');
+    // The placeholders filled in with the run jobOf makes, the random digits left to match.
+    const run: Record<string, string> = {
+      '<GITHUB_SERVER_URL>': 'https://github.com',
+      '<GITHUB_REPOSITORY>': 'octo-org/octo-repo',
+      '<RUN_ID>': '4242',
+      '<ATTEMPT>': '1',
+      '<JOB>': 'deploy',
+    };
+    const [name, description] = quoted.map((line) =>
+      line.replace(/<[A-Z_]+>/g, (placeholder) => run[placeholder] ?? placeholder),
+    );
+    const job = await jobOf({
+      inputs: { mode: 'provision', instance: 'acmecompany', 'session-token': 'session-SECRET-2' },
+    });
+    const made = job.created[0] ?? {};
+    expect(String(made.name)).toMatch(lineShape(name!, /<6 hex digits>/));
+    expect(String(made.name)).toMatch(/ deploy [0-9a-f]{6}$/);
+    expect(String(made.description)).toBe(description);
+  });
+
+  test('a sweep prints the lines quoted under "The log and the job summary"', async () => {
+    const clients = [leftover(1), leftover(2, '40.1'), leftover(3, '43.1')];
+    const printed: string[] = [];
+    for (const scenario of [
+      // The current run, then 41.1 finished, 40.1 deleted, 43.1 still going.
+      {
+        inputs,
+        clients,
+        answers: {
+          run: [runIs('in_progress'), runIs('completed'), { status: 404 }, runIs('in_progress')],
+        },
+      },
+      { inputs: { ...inputs, 'dry-run': 'true' }, clients },
+    ]) {
+      const job = await jobOf(scenario);
+      expect(job.problems).toEqual([]);
+      printed.push(...job.log);
+    }
+    const quoted = textBlockUnder('docs/sweep.md', '## The log and the job summary');
+    expect(quoted.length).toBeGreaterThanOrEqual(6);
+    for (const line of quoted) {
+      check(
+        printed.some((p) => lineShape(line).test(p)),
+        `docs/sweep.md quotes a line a sweep does not print:\n  ${line}\nIt printed:\n  ${printed.join('\n  ')}`,
+      );
+    }
   });
 });

@@ -88,6 +88,8 @@ beforeEach(() => {
   sleeps.length = 0;
   now = START;
   resetMasks();
+  // The process's exit code is shared by every file in this process: start from none.
+  process.exitCode = undefined;
 });
 
 afterEach(() => {
@@ -385,19 +387,8 @@ describe('provision mode', () => {
     expect(outputs()['client-id']).toBe('cid-new');
   });
 
+  // A creation refused with 401 or 403: see 'a refused developer token' below.
   test.each<[string, Record<string, string>, number, RegExp]>([
-    [
-      'an expired developer token',
-      { 'developer-token': 'dev-SECRET' },
-      401,
-      /Domo refused the developer token: it has expired or been revoked/,
-    ],
-    [
-      'a developer token without the grant',
-      { 'developer-token': 'dev-SECRET' },
-      403,
-      /The developer token's owner may not create API clients/,
-    ],
     [
       'a taken client-name',
       { 'developer-token': 'dev-SECRET', 'client-name': 'taken' },
@@ -497,6 +488,124 @@ describe('provision mode', () => {
   );
 });
 
+describe('a refused developer token: Domo is asked once who it belongs to', () => {
+  const CREATE = '/api/identity/v1/developer-tokens';
+  const ME = '/api/content/v2/users/me';
+  const FAILED = 'Domo client creation (POST /api/identity/v1/developer-tokens) failed';
+  const TOKEN_REFUSED = (status: number) =>
+    `Domo refused the developer token itself: when asked who the token belongs to, the instance answered HTTP ${status} too. The token has expired or been revoked, or it was made on another instance than \`instance\`. Make a new one in Admin > Security > Access tokens and update the secret.`;
+  const CREATION_REFUSED =
+    'The developer token works (it acts as user 964382593), but this instance did not let it create an API client. Give that user\'s role the "Create API OAuth Clients" grant (Admin > Roles). If the role has it already, this instance does not let developer tokens create clients: use a session of a user with that grant instead (`username` + `password`, or `session-token`), which creates clients on Domo\'s documented route (POST /clients).';
+  const UNKNOWN = (why: string) =>
+    `Could not tell which was refused, the token or only the creation: asking Domo who the token belongs to failed too (Domo user check (GET /api/content/v2/users/me): ${why}).`;
+  // What the status alone suggests, kept when the question gets no clear answer.
+  const BY_STATUS: Record<number, string> = {
+    401: 'Domo refused the developer token: it has expired or been revoked, or it belongs to another instance than `instance`. Make a new one in Admin > Security > Access tokens and update the secret.',
+    403: 'The developer token\'s owner may not create API clients: give that user the "Create API OAuth Clients" grant (Admin > Roles), or use a token of a user who has it.',
+  };
+  // Domo echoing the token back, as a hostile or careless answer could: it must not show.
+  const echo = { message: 'token dev-SECRET-0123 is not valid' };
+  type Probe = [string, (scope: nock.Interceptor) => nock.Scope, (status: number) => string];
+  const probes: Probe[] = [
+    [
+      '200 with the user',
+      (i) => i.reply(200, { id: 964382593, displayName: 'CI Robot', role: 'Admin' }),
+      () => CREATION_REFUSED,
+    ],
+    ['401', (i) => i.reply(401, echo), () => TOKEN_REFUSED(401)],
+    ['403', (i) => i.reply(403, echo), () => TOKEN_REFUSED(403)],
+    [
+      '500',
+      (i) => i.reply(500, echo),
+      (s) => `${UNKNOWN('HTTP 500 (token *** is not valid)')} ${BY_STATUS[s]}`,
+    ],
+    [
+      'no answer in time',
+      (i) => i.replyWithError(socketError('ETIMEDOUT')),
+      (s) => `${UNKNOWN('no complete answer within 30 s')} ${BY_STATUS[s]}`,
+    ],
+    [
+      '200 with a page that is not JSON',
+      (i) => i.reply(200, '<html><title>Sign in</title></html>'),
+      (s) =>
+        `${UNKNOWN('HTTP 200 with a body that is not JSON (an HTML page titled "Sign in", not JSON: a proxy or gateway answered instead of Domo\'s API)')} ${BY_STATUS[s]}`,
+    ],
+    [
+      '200 without a user',
+      (i) => i.reply(200, { displayName: 'CI Robot' }),
+      (s) => `${UNKNOWN('HTTP 200 without a user id')} ${BY_STATUS[s]}`,
+    ],
+  ];
+  const cases = [401, 403].flatMap((status) =>
+    probes.map(([name, answer, hint]) => [status, name, answer, hint(status)] as const),
+  );
+
+  test.each(cases)(
+    'creation %i, users/me %s: one error that says which, one request each, no token shown',
+    async (status, _, answer, hint) => {
+      setInputs({
+        mode: 'provision',
+        'api-url': API,
+        instance: INSTANCE,
+        'developer-token': 'dev-SECRET-0123',
+        retries: '3',
+      });
+      let created = 0;
+      let asked = 0;
+      nock(INSTANCE)
+        .post(CREATE)
+        .times(2)
+        .reply(() => (created++, [status, { status, message: 'no' }]));
+      answer(
+        nock(INSTANCE, {
+          reqheaders: { 'x-domo-developer-token': 'dev-SECRET-0123' },
+          badheaders: ['x-domo-authentication', 'cookie'],
+        })
+          .get(ME)
+          .times(5),
+      ).on('request', () => asked++);
+      await run(deps);
+      expect(errors().map((c: { message: string }) => c.message)).toEqual([
+        `${FAILED}: HTTP ${status} (no). ${hint}`,
+      ]);
+      expect(process.exitCode).toBe(1);
+      // The creation is never sent twice, the question is asked once, and nothing waits.
+      expect([created, asked]).toEqual([1, 1]);
+      expect(sleeps).toEqual([]);
+      expect(stdout).toContain(`::debug::GET ${INSTANCE}${ME}: `);
+      expect(stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain('dev-SECRET-0123');
+      expect(file('state')).toBe('');
+    },
+  );
+
+  test('a creation that failed otherwise asks nothing', async () => {
+    setInputs({
+      mode: 'provision',
+      'api-url': API,
+      instance: INSTANCE,
+      'developer-token': 'dev-SECRET-0123',
+    });
+    nock(INSTANCE).post(CREATE).reply(404, {});
+    const me = nock(INSTANCE).get(ME).reply(200, { id: 1 });
+    await run(deps);
+    expect(errors()[0]?.message).toBe(
+      `${FAILED}: HTTP 404. Nothing answers at this address: check \`instance\`.`,
+    );
+    expect(me.isDone()).toBe(false);
+  });
+
+  test('a session refused with 403 asks nothing: its advice stays', async () => {
+    setInputs({ mode: 'provision', 'api-url': API, instance: INSTANCE, 'session-token': 's-1' });
+    nock(API).post('/clients').reply(403, { message: 'Forbidden' });
+    const me = nock(INSTANCE).get(ME).reply(200, { id: 1 });
+    await run(deps);
+    expect(errors()[0]?.message).toBe(
+      'Domo client creation (POST /clients) failed: HTTP 403 (Forbidden). The user needs the "Create API OAuth Clients" grant in Domo (Admin > Roles).',
+    );
+    expect(me.isDone()).toBe(false);
+  });
+});
+
 describe('post step (cleanup)', () => {
   const LIST = '/api/identity/v1/developer-tokens';
   const state = {
@@ -575,6 +684,49 @@ describe('post step (cleanup)', () => {
     expect(stdout).toContain(
       `Revoked Domo API client ${LABEL}: ${INSTANCE} no longer lists it (id 77).`,
     );
+  });
+
+  test.each<[string, Record<string, unknown>, string]>([
+    ['a string with a slash', { id: '31/../32' }, '"31/../32"'],
+    ['a string with ..', { id: '..' }, '".."'],
+    ['a negative number', { id: -31 }, '-31'],
+    ['a fraction', { id: 31.5 }, '31.5'],
+    ['no id at all', {}, 'none'],
+    ['an id that is an object', { id: { value: 31 } }, '{"value":31}'],
+  ])(
+    'listed under %s: nothing is deleted, and the warning names the client and what to do',
+    async (_, id, shown) => {
+      setInputs({}, state);
+      for (const by of [{ clientId: 'cid-new-0000-1111' }, { name: 'ci bot' }]) {
+        stdout = '';
+        nock(INSTANCE, session)
+          .get(LIST)
+          .reply(200, [{ ...id, ...by }]);
+        await cleanup(deps);
+        expect(nock.pendingMocks()).toEqual([]);
+        expect(warnings().map((c: { message: string }) => c.message)).toEqual([
+          `Domo API client ${LABEL} is still listed, but under an id that is not a plain number (${shown}); nothing was deleted. Revoke it by hand in ${INSTANCE}: Admin > Security > Access tokens (API clients), or Domo's developer portal (My Account > Clients).`,
+        ]);
+        expect(stdout).not.toContain('already gone');
+      }
+    },
+  );
+
+  test('listed twice, once under an unusable id: the usable one is revoked', async () => {
+    setInputs({}, state);
+    nock(INSTANCE, session)
+      .get(LIST)
+      .reply(200, [
+        { id: '../31', clientId: 'cid-new-0000-1111' },
+        { id: 31, clientId: 'cid-new-0000-1111' },
+      ])
+      .delete(`${LIST}/31`)
+      .reply(204)
+      .get(LIST)
+      .reply(200, []);
+    await cleanup(deps);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(warnings()).toEqual([]);
   });
 
   test('not listed before the DELETE: already gone, and no DELETE is sent', async () => {

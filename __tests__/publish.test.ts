@@ -47,6 +47,8 @@ beforeEach(() => {
     return true;
   });
   resetMasks();
+  // The process's exit code is shared by every file in this process: start from none.
+  process.exitCode = undefined;
 });
 afterEach(() => {
   jest.restoreAllMocks();

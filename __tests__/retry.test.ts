@@ -51,6 +51,19 @@ describe('what is retried', () => {
     expect(isRetryable(httpError(status), 'creates')).toBe(creates);
   });
 
+  test.each<[number, string | undefined, boolean]>([
+    [403, '5', true],
+    [403, undefined, false],
+    [401, '5', false],
+    [404, '5', false],
+  ])(
+    'HTTP %d with Retry-After %j (a spent GitHub rate limit): idempotent %s, creating never',
+    (status, after, idempotent) => {
+      expect(isRetryable(httpError(status, after), 'idempotent')).toBe(idempotent);
+      expect(isRetryable(httpError(status, after), 'creates')).toBe(false);
+    },
+  );
+
   test.each<[FailureKind, boolean, boolean, boolean]>([
     ['refused', true, true, false],
     ['dns', true, true, false],

@@ -2,8 +2,9 @@
  * The repository's automation: every workflow and example workflow passes actionlint, asks for
  * the least it needs, and pins third-party actions by the commit SHA of their current major
  * release; Dependabot keeps npm packages and actions moving; and the CodeQL, release,
- * end-to-end and live workflows keep their promises. Where a workflow's shell script can run
- * here (the simulator launcher, the release notes, the live revocation check), it is run.
+ * end-to-end, live and flake-hunting workflows keep their promises. Where a workflow's shell
+ * script can run here (the simulator launcher, the release notes, the live revocation check,
+ * the flake hunt's seed and report), it is run.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile, execFileSync } from 'node:child_process';
@@ -107,12 +108,14 @@ describe('workflows and examples', () => {
         '.github/workflows/check-dist.yml',
         '.github/workflows/codeql.yml',
         '.github/workflows/e2e.yml',
+        '.github/workflows/flakes.yml',
         '.github/workflows/live.yml',
         '.github/workflows/release.yml',
         'examples/deploy.yml',
         'examples/provision-developer-token.yml',
         'examples/provision-password.yml',
         'examples/reusable-workflow.yml',
+        'examples/sweep.yml',
         'examples/two-scopes.yml',
       ]),
     );
@@ -191,9 +194,13 @@ describe('workflows and examples', () => {
 
 /**
  * Jobs that need more than `contents: read`, with exactly what they get. Every workflow asks
- * for `contents: read` alone at the top, and no other job widens it.
+ * for `contents: read` alone at the top (or what TOP_PERMISSIONS says), and no other job
+ * widens it.
  */
 const JOB_PERMISSIONS: Record<string, Record<string, Mapping>> = {
+  '.github/workflows/live.yml': {
+    sweep: { contents: 'read', actions: 'read' },
+  },
   '.github/workflows/codeql.yml': {
     analyze: { contents: 'read', 'security-events': 'write' },
   },
@@ -203,9 +210,15 @@ const JOB_PERMISSIONS: Record<string, Record<string, Mapping>> = {
   },
 };
 
+/** Workflows whose every job needs something other than `contents: read`, and only that. */
+const TOP_PERMISSIONS: Record<string, Mapping> = {
+  // A sweep checks out nothing; its token only reads this repository's workflow runs.
+  'examples/sweep.yml': { actions: 'read' },
+};
+
 describe('least privilege', () => {
   test.each(workflowFiles)('%s asks only for contents: read at the top', (file) => {
-    expect(doc(file).permissions).toEqual({ contents: 'read' });
+    expect(doc(file).permissions).toEqual(TOP_PERMISSIONS[file] ?? { contents: 'read' });
   });
 
   test.each(workflowFiles)('%s: no job asks for more than it needs', (file) => {
@@ -376,6 +389,115 @@ describe('ci.yml', () => {
   });
 });
 
+describe('flakes.yml', () => {
+  const file = '.github/workflows/flakes.yml';
+  const job = mapping(jobs(file).jest);
+  const hunt = steps(job).find((step) => String(step.name).startsWith('Run the tests in a random'));
+
+  test('runs every day and on demand, on Linux, several runs, each to its end', () => {
+    expect(Object.keys(triggers(file)).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(list(triggers(file).schedule)).toHaveLength(1);
+    expect(String(job['runs-on'])).toMatch(/^ubuntu-/);
+    const strategy = mapping(job.strategy);
+    expect(strategy['fail-fast']).toBe(false);
+    expect(list(mapping(strategy.matrix).run).length).toBeGreaterThanOrEqual(3);
+  });
+
+  test('installs the dependencies, then Node 24, then runs the tests', () => {
+    const runs = steps(job).map((step) => String(step.run ?? ''));
+    const ci = runs.findIndex((run) => /^npm ci$/.test(run.trim()));
+    const node24 = runs.findIndex((run) => /^node dev\/node24\.mjs$/.test(run.trim()));
+    expect(ci).toBeGreaterThanOrEqual(0);
+    expect(node24).toBeGreaterThan(ci);
+    expect(steps(job).indexOf(hunt!)).toBeGreaterThan(node24);
+  });
+
+  /**
+   * The step's script, run as GitHub runs it, with an `npm` that records its arguments, prints
+   * `says` and exits with `code`.
+   */
+  async function huntWith(code: number, says = '', seed = '') {
+    const dir = mkdtempSync(path.join(tmpdir(), 'flakes-'));
+    try {
+      const bin = path.join(dir, 'bin');
+      mkdirSync(bin);
+      const args = path.join(dir, 'args');
+      const said = path.join(dir, 'said');
+      writeFileSync(said, says);
+      const npm = ['#!/usr/bin/env bash', `echo "$*" > "${args}"`, `cat "${said}"`, `exit ${code}`];
+      writeFileSync(path.join(bin, 'npm'), npm.join('\n'), { mode: 0o755 });
+      const summary = path.join(dir, 'summary');
+      writeFileSync(summary, '');
+      const result = await bash(String(hunt?.run), {
+        cwd: dir,
+        env: {
+          RUN: '2',
+          SEED: seed,
+          GITHUB_STEP_SUMMARY: summary,
+          PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
+        },
+      });
+      const sent = existsSync(args) ? readFileSync(args, 'utf8').trim() : '';
+      const drawn = /^run test:jest -- --randomize --seed (-?\d+) --runInBand$/.exec(sent)?.[1];
+      return { ...result, sent, seed: drawn, summary: readFileSync(summary, 'utf8') };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const replay = (seed?: string) => `npm run test:jest -- --randomize --seed ${seed} --runInBand`;
+
+  test('a run that passes: Jest shuffles from a new seed, in one process; the summary names it', async () => {
+    const [first, second] = [await huntWith(0, 'Tests: 9 passed'), await huntWith(0)];
+    expect(first.seed).toMatch(/^\d+$/);
+    expect(second.seed).toMatch(/^\d+$/);
+    expect(first.seed).not.toBe(second.seed);
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('Tests: 9 passed');
+    expect(first.out).not.toContain('::error');
+    expect(first.summary).toContain(`Seed \`${first.seed}\`: passed.`);
+    expect(first.summary).toContain(`Replay: \`${replay(first.seed)}\``);
+  });
+
+  test('a failed run: the step fails, and an error and the summary name the seed and the replay', async () => {
+    const run = await huntWith(1, 'Tests: 1 failed');
+    expect(run.code).toBe(1);
+    expect(run.out).toContain(
+      `::error title=Tests failed in random order (seed ${run.seed})::Run 2 failed. Replay it with: ${replay(run.seed)}\n`,
+    );
+    expect(run.summary).toContain(`Seed \`${run.seed}\`: failed (exit code 1).`);
+    expect(run.summary).toContain(`Replay: \`${replay(run.seed)}\``);
+  });
+
+  test('a run after which Jest did not exit: the step fails, naming the seed', async () => {
+    const run = await huntWith(
+      0,
+      'Jest did not exit one second after the test run has completed.\n',
+    );
+    expect(run.code).toBe(1);
+    expect(run.out).toContain(
+      `::error title=Something outlived its test (seed ${run.seed})::After run 2 a server, socket, child process or timer was still open. Replay it with: ${replay(run.seed)} --detectOpenHandles\n`,
+    );
+    expect(run.summary).toContain('passed, but Jest did not exit when the run ended.');
+  });
+
+  test.each(['0', '12345', '-2147483648', '2147483647'])(
+    'the seed input %j is replayed in every run',
+    async (seed) => {
+      const run = await huntWith(0, '', seed);
+      expect([run.code, run.seed]).toEqual([0, seed]);
+    },
+  );
+
+  test.each(['2147483648', '010', '1.5', '1; touch pwned', '$(touch pwned)'])(
+    'the seed input %j is refused before any test runs',
+    async (seed) => {
+      const run = await huntWith(0, '', seed);
+      expect([run.code, run.sent]).toEqual([1, '']);
+      expect(run.out).toContain('::error title=Not a seed::The seed input must be an integer');
+    },
+  );
+});
+
 describe('codeql.yml', () => {
   const file = '.github/workflows/codeql.yml';
 
@@ -407,11 +529,15 @@ describe('release.yml', () => {
       .map((step) => String(step.run ?? ''))
       .join('\n');
 
-  test('runs on a version tag only', () => {
-    expect(triggers(file)).toEqual({ push: { tags: ['v*.*.*'] } });
+  test('runs on demand only, for a version given as an input', () => {
+    expect(Object.keys(triggers(file))).toEqual(['workflow_dispatch']);
+    const inputs = mapping(mapping(triggers(file).workflow_dispatch).inputs);
+    expect(Object.keys(inputs)).toEqual(['version']);
+    expect(mapping(inputs.version)).toMatchObject({ required: true, type: 'string' });
+    expect(mapping(doc(file).env).TAG).toBe('v${{ inputs.version }}');
   });
 
-  test('verifies the tagged commit: npm ci, a rebuilt dist/ equal to the committed one, npm test', () => {
+  test('verifies the commit: npm ci, a rebuilt dist/ equal to the committed one, npm test', () => {
     const script = runs(verify);
     expect(script).toMatch(/^npm ci$/m);
     expect(script).toMatch(/npm run build[\s\S]*git diff --exit-code[^\n]*-- dist/);
@@ -440,9 +566,16 @@ describe('release.yml', () => {
 
   // The notes step, run as GitHub runs it, on a changelog shaped like CHANGELOG.md.
   const notesStep = steps(release).find((step) => step.id === 'notes');
+  const SOURCE = 'a'.repeat(40);
+  const RELEASE = 'b'.repeat(40);
+  const ORIGIN =
+    `\n\nBuilt from source commit ${SOURCE}. The tag points at the release commit ${RELEASE}, ` +
+    'whose parent is that source commit and whose tree holds only what the action runs ' +
+    '(action.yml, dist/), README.md and LICENSE: pin that SHA.\n';
   async function notes(
     tag: string,
     changelog: string,
+    commits: { SOURCE: string; RELEASE: string } = { SOURCE, RELEASE },
   ): Promise<{ code: number; text: string; out: string }> {
     const dir = mkdtempSync(path.join(tmpdir(), 'release-notes-'));
     try {
@@ -450,7 +583,7 @@ describe('release.yml', () => {
       writeFileSync(path.join(dir, 'output'), '');
       const result = await bash(String(notesStep?.run), {
         cwd: dir,
-        env: { TAG: tag, RUNNER_TEMP: dir, GITHUB_OUTPUT: path.join(dir, 'output') },
+        env: { TAG: tag, RUNNER_TEMP: dir, GITHUB_OUTPUT: path.join(dir, 'output'), ...commits },
       });
       const notesPath = /^path=(.*)$/m.exec(readFileSync(path.join(dir, 'output'), 'utf8'))?.[1];
       const text = notesPath && existsSync(notesPath) ? readFileSync(notesPath, 'utf8') : '';
@@ -481,16 +614,22 @@ describe('release.yml', () => {
     '',
   ].join('\n');
 
-  test('the notes are the entry of the tagged version, up to the next entry', async () => {
+  test('the notes are the entry of the version, up to the next entry, then the commits', async () => {
     const { code, text } = await notes('v1.1.0', changelog);
     expect(code).toBe(0);
-    expect(text).toBe('### Added\n\n- A thing.\n');
+    expect(text).toBe(`### Added\n\n- A thing.${ORIGIN}`);
   });
 
   test('the last entry ends before the link definitions', async () => {
     const { code, text } = await notes('v1.0.0', changelog);
     expect(code).toBe(0);
-    expect(text).toBe('### Fixed\n\n- Another thing.\n');
+    expect(text).toBe(`### Fixed\n\n- Another thing.${ORIGIN}`);
+  });
+
+  test('notes without the source and release commits fail the release', async () => {
+    const { code, out } = await notes('v1.1.0', changelog, { SOURCE, RELEASE: '' });
+    expect(code).not.toBe(0);
+    expect(out).toContain('The source and release commits must be given as full SHAs');
   });
 
   test('a version without an entry fails the release', async () => {
@@ -500,7 +639,8 @@ describe('release.yml', () => {
   });
 
   // The major-tag step, run as GitHub runs it, in a scratch repository with a fake `gh` that
-  // logs its calls (and knows a `v1` tag when MAJOR_EXISTS is set).
+  // logs its calls (and knows a `v1` tag when MAJOR_EXISTS is set). As in the release job, the
+  // tags are on a release commit whose parent, the source, is checked out.
   const majorStep = steps(release).find((step) => /^Move the major tag/.test(String(step.name)));
   const GIT_CONFIG = [
     'user.name=t',
@@ -519,8 +659,10 @@ describe('release.yml', () => {
           .toString()
           .trim();
       git('init', '-q');
+      git('commit', '-q', '--allow-empty', '-m', 'source');
       git('commit', '-q', '--allow-empty', '-m', 'release');
       for (const name of existing) git('tag', name);
+      git('checkout', '-q', 'HEAD~1');
       const log = path.join(dir, 'gh.log');
       const bin = path.join(dir, 'bin');
       mkdirSync(bin);
@@ -543,7 +685,7 @@ describe('release.yml', () => {
         },
       });
       const calls = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
-      return { ...result, calls, sha: git('rev-parse', 'HEAD') };
+      return { ...result, calls, sha: git('rev-parse', `${tag}^{commit}`) };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -573,6 +715,167 @@ describe('release.yml', () => {
     const { code, calls } = await moveMajor(tag, existing, true);
     expect(code).toBe(0);
     expect(calls).toEqual([]);
+  });
+
+  // The version check, run as GitHub runs it, in a scratch repository at version 1.1.0.
+  const checkStep = steps(verify).find((step) => /^Check the version/.test(String(step.name)));
+  async function checkVersion(ref: string, version: string, tags: string[], entry: string) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'release-check-'));
+    try {
+      const git = (...args: string[]) =>
+        execFileSync('git', [...GIT_CONFIG, ...args], { cwd: dir, stdio: 'pipe' });
+      writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ version: '1.1.0' }));
+      writeFileSync(path.join(dir, 'CHANGELOG.md'), `# Changelog\n\n## [${entry}] - 2026-12-01\n`);
+      git('init', '-q');
+      git('add', '-A');
+      git('commit', '-q', '-m', 'source');
+      for (const tag of tags) git('tag', tag);
+      return await bash(String(checkStep?.run), {
+        cwd: dir,
+        env: { GITHUB_REF: ref, VERSION: version, TAG: `v${version}` },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test.each([
+    ['refs/heads/main', '1.1.0', [], '1.1.0', 0, 'Releasing v1.1.0 from '],
+    ['refs/heads/topic', '1.1.0', [], '1.1.0', 1, '::error::Releases are made from main'],
+    ['refs/heads/main', 'v1.1.0', [], '1.1.0', 1, '::error::The version is not MAJOR.MINOR.PATCH'],
+    ['refs/heads/main', '1.2.0', [], '1.1.0', 1, '::error::package.json says version 1.1.0'],
+    ['refs/heads/main', '1.1.0', [], '1.0.0', 1, "::error::CHANGELOG.md has no '## [1.1.0]' entry"],
+    ['refs/heads/main', '1.1.0', ['v1.1.0'], '1.1.0', 1, '::error::v1.1.0 exists already'],
+  ])(
+    'the version check on %s for %s (tags %j, changelog entry %s) exits %d: %s',
+    async (ref, version, tags, entry, code, message) => {
+      const result = await checkVersion(ref, version, tags, entry);
+      expect(result.out).toContain(message);
+      expect(result.code).toBe(code);
+    },
+  );
+
+  // The release commit, made as the release job makes it, in a scratch repository holding this
+  // repository's action.yml, dist/, README.md, LICENSE and dev/release-tree.mjs beside files a
+  // release leaves out; then pushed to a bare repository that stands for GitHub.
+  const commitStep = steps(release).find((step) => step.id === 'commit');
+  const pushStep = steps(release).find((step) => /^Push the release tag/.test(String(step.name)));
+  /** No global or system git settings: the steps run with the runner's defaults. */
+  const cleanGit = (home: string) => ({ HOME: home, GIT_CONFIG_NOSYSTEM: '1' });
+
+  function scratchSource(dir: string) {
+    const repo = path.join(dir, 'repo');
+    const git = (...args: string[]) =>
+      execFileSync('git', [...GIT_CONFIG, ...args], { cwd: repo, stdio: 'pipe' })
+        .toString()
+        .trim();
+    const wanted = ['action.yml', 'README.md', 'LICENSE', 'dist'];
+    const released = execFileSync('git', ['ls-files', '-z', ...wanted], { cwd: ROOT })
+      .toString()
+      .split('\0')
+      .filter((file) => file && existsSync(path.join(ROOT, file)))
+      .sort();
+    const copies = [...released, 'dev/release-tree.mjs'].map(
+      (file) => [file, readFileSync(path.join(ROOT, file))] as const,
+    );
+    const others = [
+      ['src/index.ts', 'export {};\n'],
+      ['.github/workflows/ci.yml', 'name: CI\n'],
+      ['.gitignore', 'node_modules/\n'],
+    ] as const;
+    for (const [file, content] of [...copies, ...others]) {
+      mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
+      writeFileSync(path.join(repo, file), content);
+    }
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'source');
+    writeFileSync(path.join(repo, 'dist', 'stray.js'), 'built, never committed\n');
+    return { repo, git, released };
+  }
+
+  async function makeRelease(repo: string, temp: string) {
+    mkdirSync(temp, { recursive: true });
+    const output = path.join(temp, 'output');
+    writeFileSync(output, '');
+    const result = await bash(String(commitStep?.run), {
+      cwd: repo,
+      env: { TAG: 'v1.2.3', RUNNER_TEMP: temp, GITHUB_OUTPUT: output, ...cleanGit(temp) },
+    });
+    const outputs = Object.fromEntries(
+      readFileSync(output, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split('=')),
+    );
+    return { ...result, outputs };
+  }
+
+  test('the release tag is a commit of the release tree alone, whose parent is the source', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'release-commit-'));
+    try {
+      const { repo, git, released } = scratchSource(dir);
+      const source = git('rev-parse', 'HEAD');
+      const made = await makeRelease(repo, path.join(dir, 'temp'));
+      expect(made.code).toBe(0);
+      expect(made.out).toContain('Left out, not tracked by git: dist/stray.js');
+      const release = git('rev-parse', 'v1.2.3^{commit}');
+      expect(made.outputs).toEqual({ source, release });
+      expect(git('rev-list', '--parents', '-n', '1', release)).toBe(`${release} ${source}`);
+      expect(git('ls-tree', '-r', '--name-only', release).split('\n')).toEqual(released);
+      expect(released).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'action.yml']));
+      // The rest is gone, and nothing the release holds differs from the source.
+      const changes = git('diff', '--name-status', '--no-renames', source, release).split('\n');
+      expect(changes).toContain('D\tsrc/index.ts');
+      expect(changes).toContain('D\t.github/workflows/ci.yml');
+      expect(changes.filter((line) => !line.startsWith('D\t'))).toEqual([]);
+      expect(git('log', '-1', '--format=%an <%ae> %cI', release)).toBe(
+        `github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com> ${git('log', '-1', '--format=%cI', source)}`,
+      );
+
+      // Made again from the same source: the same commit.
+      git('tag', '-d', 'v1.2.3');
+      const again = await makeRelease(repo, path.join(dir, 'again'));
+      expect(again.code).toBe(0);
+      expect(again.outputs.release).toBe(release);
+
+      // Pushed with the token as an extra header for that one command, masked first.
+      const origin = path.join(dir, 'origin.git');
+      execFileSync('git', ['init', '-q', '--bare', origin]);
+      git('remote', 'add', 'origin', origin);
+      const pushed = await bash(String(pushStep?.run), {
+        cwd: repo,
+        env: {
+          TAG: 'v1.2.3',
+          GH_TOKEN: 'fake-token',
+          GITHUB_SERVER_URL: 'https://github.com',
+          ...cleanGit(dir),
+        },
+      });
+      expect(pushed.code).toBe(0);
+      const auth = Buffer.from('x-access-token:fake-token').toString('base64');
+      expect(pushed.out.startsWith(`::add-mask::${auth}\n`)).toBe(true);
+      expect(execFileSync('git', ['rev-parse', 'v1.2.3'], { cwd: origin }).toString().trim()).toBe(
+        release,
+      );
+      expect(git('config', '--list')).not.toContain('extraheader');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a working tree that differs from the source commit makes no release', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'release-commit-'));
+    try {
+      const { repo, git } = scratchSource(dir);
+      writeFileSync(path.join(repo, 'README.md'), 'changed after the commit\n');
+      const made = await makeRelease(repo, path.join(dir, 'temp'));
+      expect(made.code).toBe(1);
+      expect(made.out).toContain('::error::The release tree differs from the source commit under');
+      expect(git('tag', '--list')).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("the repository's own CHANGELOG.md gives notes for its newest release", async () => {
@@ -652,10 +955,40 @@ describe('e2e.yml', () => {
   });
 });
 
+describe('examples/sweep.yml', () => {
+  const file = 'examples/sweep.yml';
+  const all = jobs(file);
+  const step = allSteps(file).find((s) => s.uses === THIS_ACTION);
+  const inputs = mapping(step?.with);
+
+  test('runs every day and on demand, with a dry-run choice that a schedule leaves off', () => {
+    expect(Object.keys(triggers(file)).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    const cron = String(mapping(list(triggers(file).schedule)[0]).cron);
+    expect(cron).toMatch(/^\d+ \d+ \* \* \*$/);
+    const dispatch = mapping(mapping(triggers(file).workflow_dispatch).inputs);
+    expect(mapping(dispatch['dry-run'])).toMatchObject({ type: 'boolean', default: false });
+    // On a schedule `inputs` is empty, and `null == true` is false: the sweep revokes.
+    expect(inputs['dry-run']).toBe('${{ inputs.dry-run == true }}');
+  });
+
+  test("sweeps with a developer token, the job's own GitHub token, and only actions: read", () => {
+    expect(inputs).toMatchObject({
+      mode: 'sweep',
+      instance: '${{ vars.DOMO_INSTANCE }}',
+      'developer-token': '${{ secrets.DOMO_DEVELOPER_TOKEN }}',
+    });
+    expect(inputs['github-token']).toBeUndefined();
+    expect(doc(file).permissions).toEqual({ actions: 'read' });
+    expect(Object.values(all).map((job) => job.permissions)).toEqual([undefined]);
+    // Nothing to check out: the job's token never needs `contents`.
+    expect(allSteps(file).filter((s) => String(s.uses ?? '').startsWith('actions/'))).toEqual([]);
+  });
+});
+
 describe('live.yml', () => {
   const file = '.github/workflows/live.yml';
   const all = jobs(file);
-  const { credentials = {}, smoke = {}, action = {}, revoked = {} } = all;
+  const { credentials = {}, smoke = {}, action = {}, revoked = {}, sweep = {} } = all;
 
   test('runs on demand and once a week', () => {
     const on = triggers(file);
@@ -775,6 +1108,50 @@ describe('live.yml', () => {
     expect(String(steps(revoked)[0]?.run)).toContain('/api/identity/v1/developer-tokens');
   });
 
+  test('ends with a dry-run sweep, after the action job, in a job whose token may read runs', () => {
+    expect(Object.keys(all).at(-1)).toBe('sweep');
+    expect(sweep.needs).toEqual(['credentials', 'action']);
+    expect(String(sweep.if)).toContain('!cancelled()');
+    expect(sweep.permissions).toEqual({ contents: 'read', actions: 'read' });
+    const ours = steps(sweep).filter((step) => step.uses === './');
+    expect(ours.map((step) => mapping(step.with))).toEqual([
+      expect.objectContaining({
+        mode: 'sweep',
+        'dry-run': true,
+        'developer-token': expect.any(String),
+      }),
+      expect.objectContaining({ mode: 'sweep', 'dry-run': true, password: expect.any(String) }),
+    ]);
+    // The job's own token: the default, never passed by hand.
+    for (const step of ours) expect(mapping(step.with)['github-token']).toBeUndefined();
+  });
+
+  // The sweep job's last step, run as GitHub runs it, on the outputs a sweep could give.
+  test.each([
+    [{ ORPHANS: '0', REVOKED: '0' }, 0, 'found 0 orphaned client(s) of this repository'],
+    [{ ORPHANS: '3', REVOKED: '0' }, 0, 'found 3 orphaned client(s) of this repository'],
+    [
+      { ORPHANS: '3', REVOKED: '3' },
+      1,
+      "::error::A dry run must revoke nothing, but the sweep says it revoked '3'",
+    ],
+    [{ ORPHANS: '', REVOKED: '' }, 1, "::error::The sweep gave no number of orphans (got '')"],
+    [
+      { ORPHANS: '1; x', REVOKED: '0' },
+      1,
+      "::error::The sweep gave no number of orphans (got '1; x')",
+    ],
+  ])('the dry-run check with %j exits %d: %s', async (outputs, code, message) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'live-sweep-'));
+    try {
+      const result = await bash(String(steps(sweep).at(-1)?.run), { cwd: dir, env: outputs });
+      expect(result.out).toContain(message);
+      expect(result.code).toBe(code);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   // The revocation check, run as GitHub runs it, against the local simulator (it needs bash,
   // curl and jq, as GitHub's Ubuntu runners have).
   const tools = ['bash', 'curl', 'jq'].every((tool) => {
@@ -785,8 +1162,11 @@ describe('live.yml', () => {
       return false;
     }
   });
-  const maybe = tools && process.platform !== 'win32' ? describe : describe.skip;
-  maybe('the revocation check, against the simulator', () => {
+  const runnable = tools && process.platform !== 'win32';
+  // Skipped, the name says why: a full `npm test` lists skipped tests by name.
+  const maybe = runnable ? describe : describe.skip;
+  const why = runnable ? '' : ': SKIPPED, it needs bash, curl and jq, and not Windows';
+  maybe(`the revocation check, against the simulator${why}`, () => {
     let sim: Simulator;
     beforeAll(async () => {
       sim = await startSimulator();

@@ -1,14 +1,15 @@
 // `npm run bench`: how long the committed bundle takes to do its job, as GitHub runs it
 // (a fresh Node process per step), against the floor (dev/floor.cjs) doing the same request.
 // Rounds alternate action/floor so that machine noise falls on both alike.
-//   node dev/bench.mjs [--rounds 30] [--warmup 5] [--node PATH] [--http]
+//   node dev/bench.mjs [--rounds 30] [--warmup 5] [--node PATH] [--http] [--action FILE]
+// --action measures another build (say, one written elsewhere to compare) instead of dist/index.js.
 // Default: Node 24 (GitHub's runtime for `node24` actions, installed on demand by
 // dev/node24.mjs) and HTTPS to the simulator with a throwaway certificate, since the action
 // only ever talks https to Domo; --http measures plain http to loopback instead.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { selfSignedCertificate } from './certificate.mjs';
 import { ensureNode24 } from './node24.mjs';
@@ -21,6 +22,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '5' },
     node: { type: 'string' },
     http: { type: 'boolean', default: false },
+    action: { type: 'string' },
   },
 });
 const rounds = Number(args.rounds);
@@ -76,7 +78,7 @@ async function peakKb(file) {
   return Number(readFileSync(report, 'utf8').trim());
 }
 
-const action = join(root, 'dist/index.js');
+const action = args.action ? resolve(args.action) : join(root, 'dist/index.js');
 const floor = join(root, 'dev/floor.cjs');
 const times = { action: [], floor: [] };
 for (let i = 0; i < Number(args.warmup); i++) {
@@ -115,7 +117,6 @@ const result = {
   actionPeakRssKb: await peakKb(action),
   floorPeakRssKb: await peakKb(floor),
   bundleBytes: statSync(action).size,
-  postBundleBytes: statSync(join(root, 'dist/post/index.js')).size,
 };
 await sim.close();
 rmSync(dir, { recursive: true, force: true });
@@ -124,12 +125,12 @@ console.log(
   `domo-auth benchmark: Node ${version}, ${result.transport} to the local simulator, ${rounds} rounds each after ${args.warmup} warm-up`,
 );
 console.log(
-  `  action (dist/index.js)  median ${result.actionMedianMs} ms   peak RSS ${result.actionPeakRssKb ?? '?'} KB`,
+  `  action (${args.action ?? 'dist/index.js'})  median ${result.actionMedianMs} ms   peak RSS ${result.actionPeakRssKb ?? '?'} KB`,
 );
 console.log(
   `  floor  (dev/floor.cjs)  median ${result.floorMedianMs} ms   peak RSS ${result.floorPeakRssKb ?? '?'} KB`,
 );
 console.log(
-  `  ratio ${result.ratio}×   bundle ${result.bundleBytes} bytes (post ${result.postBundleBytes})`,
+  `  ratio ${result.ratio}×   bundle ${result.bundleBytes} bytes (main and post step alike)`,
 );
 console.log(JSON.stringify(result));

@@ -2,8 +2,8 @@
 // simulator (no network, no Domo account). It runs the committed bundles (dist/) as GitHub's
 // runner would (dev/runner.mjs), masks what the runner would mask, and checks as it goes, so
 // it doubles as a smoke test: the exit code is 1 when anything shown did not behave.
-//   (a) token mode  (b) a later step using the token  (c) provision mode + post step
-//   (d) a failing step
+//   (a) token mode  (b) a later step using the token  (c) provision mode  (d) its post step
+//   (e) a sweep that revokes a client a lost job left behind  (f) a failing step
 import { findLeaks, parseCommands, runJob, runStep, summaryText as readable } from './runner.mjs';
 import { startSimulator } from './simulator.mjs';
 
@@ -119,7 +119,10 @@ function showEnv(exported, masker) {
 }
 
 // As a reader sees it: tags gone, entities (named and numeric) decoded, spaces folded.
-const plain = (html) => readable(html).replace(/\s+/g, ' ').trim();
+const plain = (html) =>
+  readable(html.replace(/<a\s[^>]*>|<\/a>/gi, ''))
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /** The job summary (HTML): headings as "###", tables as aligned columns. */
 function summaryText(html) {
@@ -206,11 +209,12 @@ try {
   expect(job1.hides(token), '(a) the token is not masked');
   expectNoLeaks('(a)', a, [secret, basic('sim-client-id', secret), token]);
 
-  // (b) a later step in the same job uses the exported token.
+  // (b) a later step in the same job uses the exported token. The demo sends the request with
+  // Node's fetch; in a workflow it would be curl, a Domo CLI or an SDK.
   const users = `${api}/v1/users`;
   stepHeader(
     '(b) Use the token in a later step',
-    `curl -sS -H "Authorization: bearer $DOMO_ACCESS_TOKEN" ${users}`,
+    `GET ${users} with the header "Authorization: bearer $DOMO_ACCESS_TOKEN"  ${dim("(sent with Node's fetch)")}`,
     null,
     job1,
   );
@@ -243,7 +247,7 @@ try {
   showOutputs(main.outputs, job2);
   showEnv(main.exportedEnv, job2);
   stepHeader(
-    '(c) Post domo-auth  (runs at the end of the job, if: always())',
+    '(d) Post domo-auth  (the post step of (c): runs at the end of the job, if: always())',
     'domo-auth (post)',
     null,
     job2,
@@ -285,7 +289,39 @@ try {
   expectNoLeaks('(c) main', main, secretsC);
   expectNoLeaks('(c) post', post, secretsC);
 
-  // (d) a wrong secret fails at once (401 is not retried) with one clear annotation.
+  // (e) a scheduled sweep: a job that was lost mid-run (its runner died) left its client behind;
+  // the sweep revokes it once GitHub says that run has finished, and keeps the client of a job
+  // that is still running. The runner emulator's job is run 4242, attempt 1.
+  const repo = 'octo-org/octo-repo';
+  const made = (runId) =>
+    `Created by domo-auth for https://github.com/${repo}/actions/runs/${runId}; revoked when the job ends.`;
+  sim.set({ githubRuns: { 4242.1: 'in_progress', 4100.1: 'completed', 4243.1: 'in_progress' } });
+  const [leftover, running] = sim.addClients([
+    { name: `github-actions ${repo} run 4100.1 deploy 5e1f0a`, description: made('4100') },
+    { name: `github-actions ${repo} run 4243.1 deploy 0c77d2`, description: made('4243') },
+  ]);
+  const inputsE = { mode: 'sweep', instance: api, 'developer-token': developerToken };
+  const job4 = new Masker().add(developerToken);
+  stepHeader(
+    '(e) Sweep up clients whose job ended without revoking them  (mode: sweep, on a schedule)',
+    'domo-auth  (id: sweep; permissions: actions: read)',
+    inputsE,
+    job4,
+  );
+  say(
+    `  ${dim(`GitHub (played by the simulator too) says run 4100 has finished and run 4243 is still running.`)}`,
+  );
+  const e = await runStep({ inputs: inputsE, env: { GITHUB_API_URL: api }, timeoutMs });
+  showLog(e, job4);
+  showOutputs(e.outputs, job4);
+  showSummary(e, job4);
+  expect(e.exitCode === 0 && e.errors.length + e.warnings.length === 0, '(e) the sweep failed');
+  expect(leftover?.deleted === true, '(e) the leftover client was not revoked');
+  expect(running?.deleted === false, "(e) the running job's client was revoked");
+  expect(e.outputs.orphans === '1' && e.outputs.revoked === '1', '(e) wrong orphans/revoked');
+  expectNoLeaks('(e)', e, [developerToken]);
+
+  // (f) a wrong secret fails at once (401 is not retried) with one clear annotation.
   const wrong = 'not-the-secret';
   const job3 = new Masker().add(wrong);
   const inputsD = {
@@ -295,7 +331,7 @@ try {
     retries: '0',
   };
   const before = sim.requests.length;
-  stepHeader('(d) A step that fails  (wrong client-secret)', 'domo-auth', inputsD, job3);
+  stepHeader('(f) A step that fails  (wrong client-secret)', 'domo-auth', inputsD, job3);
   const d = await runStep({ inputs: inputsD, timeoutMs });
   showLog(d, job3);
   say(
@@ -303,18 +339,18 @@ try {
   );
   expect(
     d.exitCode !== 0 && d.exitCode !== null,
-    `(d) exit code ${d.exitCode}, expected a failure`,
+    `(f) exit code ${d.exitCode}, expected a failure`,
   );
   expect(
     d.errors.length === 1 && /401/.test(d.errors[0] ?? ''),
-    '(d) expected exactly one ::error:: naming HTTP 401',
+    '(f) expected exactly one ::error:: naming HTTP 401',
   );
   expect(
     sim.requests.length - before === 1,
-    `(d) ${sim.requests.length - before} requests, expected 1`,
+    `(f) ${sim.requests.length - before} requests, expected 1`,
   );
-  expect(!d.outputs['access-token'], '(d) a failed step set an access-token output');
-  expectNoLeaks('(d)', d, [wrong, basic('sim-client-id', wrong)]);
+  expect(!d.outputs['access-token'], '(f) a failed step set an access-token output');
+  expectNoLeaks('(f)', d, [wrong, basic('sim-client-id', wrong)]);
 } catch (err) {
   problems.push(`demo crashed: ${err instanceof Error ? err.stack : err}`);
 } finally {
@@ -323,7 +359,7 @@ try {
 
 say('');
 if (problems.length === 0) {
-  say(green('✓ Everything above behaved as the contract says; no secret reached a log.'));
+  say(green('✓ Everything above behaved as README.md describes; no secret reached a log.'));
 } else {
   say(red(`✗ ${problems.length} problem(s):`), ...problems.map((p) => red(`  - ${p}`)));
   process.exitCode = 1;

@@ -66,7 +66,8 @@ export async function runHerd({
     }
 
     const tokenRequests = sim.requests.filter((r) => r.route === 'token');
-    // Token requests per second since the first job started, to show how the herd spread.
+    // Token requests per second since the first job started, to show how the herd spread: every
+    // request the simulator saw, the ones it refused with 429 included.
     const perSecondSeen = [];
     for (const r of tokenRequests) {
       const s = Math.max(0, Math.floor((r.at - first) / 1000));
@@ -111,7 +112,7 @@ function report(r) {
     `wall time:      ${s(r.wallMs)}  (first start → last exit)`,
     `429s:           ${r.rateLimited}`,
     `token requests: ${r.tokenRequests} seen, ${r.tokensIssued} tokens issued`,
-    `per second:     ${r.tokenRequestsPerSecond.join(' ')}`,
+    `per second:     ${r.tokenRequestsPerSecond.join(' ')}  (token requests seen each second, 429s included)`,
     `attempts/job:   ${dist}   (attempts×jobs)`,
     `job duration:   p50 ${s(r.durationMs.p50)}  p95 ${s(r.durationMs.p95)}  max ${s(r.durationMs.max)}`,
     `leaks:          ${r.leaks.length === 0 ? 'none' : r.leaks.length}`,

@@ -38,15 +38,23 @@ export interface StepResult {
 
 export interface StepOptions {
   entry?: string;
+  /** The action's directory (default: the repository): entry is run from there, as cwd. */
+  dir?: string;
   inputs?: Record<string, string>;
   env?: Record<string, string | undefined>;
   state?: Record<string, string>;
+  /** The job's token, in place of `${{ github.token }}` (default JOB_TOKEN). */
+  githubToken?: string;
   debug?: boolean;
   node?: string;
   timeoutMs?: number;
 }
 
-export function inputEnv(inputs?: Record<string, string>): Record<string, string>;
+export const JOB_TOKEN: string;
+export function inputEnv(
+  inputs?: Record<string, string>,
+  githubToken?: string,
+): Record<string, string>;
 export function parseFileCommands(text: string): Record<string, string>;
 export function splitLines(text: string): string[];
 export function parseCommand(line: string): Command | undefined;

@@ -8,16 +8,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
+import { JOB_TOKEN } from './simulator.mjs';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 export const action = YAML.parse(readFileSync(join(root, 'action.yml'), 'utf8'));
 
-/** The INPUT_* variables the runner would set for `inputs` (declared defaults filled in). */
-export function inputEnv(inputs = {}) {
+/**
+ * The job's token as this emulator hands it out: what the runner puts in place of
+ * `${{ github.token }}` (GitHub's look like `ghs_` and 36 letters and digits).
+ */
+export { JOB_TOKEN };
+
+/** A declared default as the runner evaluates it: `${{ github.token }}` is the job's token. */
+const evaluate = (value, githubToken) =>
+  typeof value === 'string' ? value.replace(/\$\{\{\s*github\.token\s*\}\}/g, githubToken) : value;
+
+/**
+ * The INPUT_* variables the runner would set for `inputs` (declared defaults filled in and
+ * evaluated, with `githubToken` as the job's token).
+ */
+export function inputEnv(inputs = {}, githubToken = JOB_TOKEN) {
   const env = {};
   const declared = action.inputs ?? {};
   for (const [name, spec] of Object.entries(declared)) {
-    const value = name in inputs ? inputs[name] : spec?.default;
+    const value = name in inputs ? inputs[name] : evaluate(spec?.default, githubToken);
     if (value !== undefined && value !== null)
       env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = String(value);
   }
@@ -126,9 +140,12 @@ export function parseCommands(output) {
  */
 export async function runStep({
   entry = 'dist/index.js',
+  // Another copy of the action (a release tree): run from there, with it as the working directory.
+  dir: actionDir = root,
   inputs = {},
   env = {},
   state = {},
+  githubToken = JOB_TOKEN,
   debug = false,
   node = process.execPath,
   timeoutMs = 120_000,
@@ -153,19 +170,20 @@ export async function runStep({
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_JOB: 'build',
     GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: 'https://api.github.com',
     RUNNER_TEMP: dir,
     RUNNER_OS: 'Linux',
     ...files,
     ...(debug ? { RUNNER_DEBUG: '1' } : {}),
-    ...inputEnv(inputs),
+    ...inputEnv(inputs, githubToken),
     ...stateEnv,
     ...env,
   };
   for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
 
   const started = process.hrtime.bigint();
-  const child = spawn(node, [join(root, entry)], {
-    cwd: root,
+  const child = spawn(node, [join(actionDir, entry)], {
+    cwd: actionDir,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -212,8 +230,11 @@ export async function runStep({
 
 /** A job: the main step, then (as `post-if: always()` says) the post step with its state. */
 export async function runJob(options = {}) {
-  const main = await runStep({ ...options, entry: action.runs.main });
-  const post = await runStep({ ...options, entry: action.runs.post, state: main.savedState });
+  const { runs } = options.dir
+    ? YAML.parse(readFileSync(join(options.dir, 'action.yml'), 'utf8'))
+    : action;
+  const main = await runStep({ ...options, entry: runs.main });
+  const post = await runStep({ ...options, entry: runs.post, state: main.savedState });
   return { main, post };
 }
 

@@ -8,6 +8,8 @@ export type RouteName =
   | 'create-dev-token'
   | 'list-dev-tokens'
   | 'delete-dev-token'
+  | 'users-me'
+  | 'github-run'
   | 'api'
   | 'unknown';
 
@@ -26,6 +28,8 @@ export type FaultKind =
   | 'act-then-fail';
 
 export declare const ROUTES: readonly RouteName[];
+/** The job's token, as dev/runner.mjs hands it out in place of `${{ github.token }}`. */
+export declare const JOB_TOKEN: string;
 export declare const FAULT_KINDS: readonly FaultKind[];
 
 export interface FaultSpec {
@@ -81,6 +85,11 @@ export interface SimulatorOptions {
   developerTokens?: Record<string, number>;
   /** User ids without the "Create API OAuth Clients" grant: creating a client is a 403. */
   grantless?: number[];
+  /**
+   * 'refused': a valid developer token may not create clients (403), though it still works
+   * elsewhere (users/me, the list, revocation); 'allowed' by default.
+   */
+  developerTokenCreate?: 'allowed' | 'refused';
   tokenMethods?: 'both' | 'GET' | 'POST';
   /** The answer to DELETE /clients/{id}, which no public code uses: 404 by default. */
   clientDelete?: 'ok' | 400 | 401 | 403 | 404 | 405;
@@ -89,6 +98,22 @@ export interface SimulatorOptions {
   /** Client ids in that list: in full (default) or shortened, as the admin pages show them. */
   listClientIds?: 'full' | 'shortened';
   rateLimit?: { perSecond?: number; retryAfter?: string | number } | null;
+  /** GitHub: the repository whose runs it shows (default octo-org/octo-repo, the emulator's). */
+  githubRepository?: string;
+  /**
+   * GitHub: run attempts ("RUN_ID.ATTEMPT") → status, or { status, conclusion }; an attempt not
+   * listed answers 404, as a deleted run does; { httpStatus } answers that status every time.
+   * Default: the emulator's run 4242.1, in progress.
+   */
+  githubRuns?: Record<
+    string,
+    string | { status: unknown; conclusion?: unknown } | { httpStatus: number; message?: string }
+  >;
+  /**
+   * GitHub tokens: 'read' reads the runs, 'no-actions' gets 403 (no `actions: read`), 'no-repo'
+   * 404 (cannot see the repository); any other token gets 401. Default: JOB_TOKEN reads.
+   */
+  githubTokens?: Record<string, 'read' | 'no-actions' | 'no-repo'>;
   tokenTtl?: number;
   tokenFormat?: 'jwt' | 'opaque';
   log?: boolean;
@@ -116,11 +141,12 @@ export interface CreatedClient {
   /** The developer-token id that /api/identity/v1/developer-tokens lists it under. */
   tokenId: number;
   deleted: boolean;
-  description: string;
+  /** Absent for a client made without one. */
+  description: string | undefined;
   /** ISO-8601 time of creation. */
   created: string;
   /** The route that created it. */
-  via: 'session' | 'developer-token';
+  via: 'session' | 'developer-token' | 'seed';
 }
 
 export interface SimulatorStats {
@@ -138,6 +164,10 @@ export interface Simulator {
   set(partial: Omit<SimulatorOptions, 'host' | 'port' | 'tls'>): Simulator;
   reset(): Simulator;
   close(): Promise<void>;
+  /** Clients made before this run (by earlier jobs or by hand), as the instance lists them. */
+  addClients(
+    list: Array<{ name: string; description?: string; user?: number; scopes?: string[] }>,
+  ): CreatedClient[];
 }
 
 export declare function startSimulator(options?: SimulatorOptions): Promise<Simulator>;

@@ -1,11 +1,12 @@
 /**
  * A local stand-in for the Domo endpoints the action talks to (token, sign-on, client
- * creation, the instance's list of API clients and their revocation), with faults that can be
- * switched on per route. One server plays both api.domo.com and the instance host. It answers
- * as Domo's documents and the public code that manages real instances show: the token call as
- * documented; the instance API (`/api/identity/v1/developer-tokens`, undocumented) as the
- * community libraries that use it describe it. Where Domo is silent it answers the way Spring
- * Security OAuth2 (Domo's gateway) would. docs/provision-mode.md says which is which.
+ * creation, the instance's list of API clients and their revocation, who a credential acts
+ * as), with faults that can be switched on per route. One server plays both api.domo.com and
+ * the instance host. It answers as Domo's documents and the public code that manages real
+ * instances show: the token call as documented; the instance API
+ * (`/api/identity/v1/developer-tokens`, undocumented) as the community libraries that use it
+ * describe it. Where Domo is silent it answers the way Spring Security OAuth2 (Domo's
+ * gateway) would. docs/provision-mode.md says which is which.
  *
  * Node built-ins only: CI starts it before `npm ci`, and the benchmark must not pay for
  * dependencies on the server side. Types for TypeScript callers: simulator.d.mts.
@@ -19,7 +20,7 @@ import { parseArgs } from 'node:util';
 
 const words = (text) => Object.freeze(text.split(' '));
 export const ROUTES = words(
-  'token signon create-client delete-client create-dev-token list-dev-tokens delete-dev-token api unknown',
+  'token signon create-client delete-client create-dev-token list-dev-tokens delete-dev-token users-me github-run api unknown',
 );
 export const FAULT_KINDS = words(
   'status retry-after html malformed body huge hang slow trickle reset redirect act-then-fail',
@@ -40,8 +41,21 @@ const ROUTE_TABLE = [
   ['create-dev-token', 'POST', /^\/api\/identity\/v1\/developer-tokens\/?$/],
   ['list-dev-tokens', 'GET', /^\/api\/identity\/v1\/developer-tokens\/?$/],
   ['delete-dev-token', 'DELETE', /^\/api\/identity\/v1\/developer-tokens\/([^/]+)$/],
+  ['users-me', 'GET', /^\/api\/content\/v2\/users\/me\/?$/],
+  // GitHub's "get a workflow run attempt", at api.github.com's path or a GitHub Enterprise
+  // Server's (/api/v3): the same server plays GitHub for sweep mode.
+  [
+    'github-run',
+    null,
+    /^(?:\/api\/v3)?\/repos\/([^/]+\/[^/]+)\/actions\/runs\/[^/]+\/attempts\/[^/]+$/,
+  ],
   ['api', 'GET', /^\/v1\/(users|datasets)\/?$/],
 ];
+
+/** The job's token, as dev/runner.mjs hands it out in place of `${{ github.token }}`. */
+export const JOB_TOKEN = 'ghs_EmulatedJobToken0123456789abcdefXYZ';
+/** The run dev/runner.mjs says a step belongs to. */
+const EMULATED_RUN = '4242.1';
 
 const defaultOptions = () => ({
   host: '127.0.0.1',
@@ -59,18 +73,28 @@ const defaultOptions = () => ({
   developerTokens: { 'sim-developer-token': CI_USER, 'sim-grantless-token': GRANTLESS_USER },
   // Users without the "Create API OAuth Clients" grant: creating a client is a 403.
   grantless: [GRANTLESS_USER],
+  // 'refused': the instance takes developer tokens but lets none create a client (403).
+  developerTokenCreate: 'allowed',
   tokenMethods: 'both',
   // Nothing public uses DELETE api.domo.com/clients/{id}; the simulator says it is not there.
   clientDelete: 404,
   listShape: 'array',
   listClientIds: 'full',
   rateLimit: null,
+  // GitHub: the repository whose runs it shows, its runs ("RUN_ID.ATTEMPT" → status, or
+  // { status, conclusion }; a run not listed answers 404, as a deleted one does), and the
+  // tokens it takes: 'read' reads the runs; 'no-actions' is a token without `actions: read`
+  // (403), 'no-repo' one that cannot see the repository (404); any other token is a 401.
+  githubRepository: 'octo-org/octo-repo',
+  githubRuns: { [EMULATED_RUN]: 'in_progress' },
+  githubTokens: { [JOB_TOKEN]: 'read' },
   tokenTtl: 3599,
   tokenFormat: 'jwt',
   log: false,
 });
 
 const CHOICES = {
+  developerTokenCreate: ['allowed', 'refused'],
   tokenMethods: ['both', 'GET', 'POST'],
   clientDelete: ['ok', 400, 401, 403, 404, 405],
   listShape: ['array', 'entries'],
@@ -207,7 +231,33 @@ export async function startSimulator(options = {}) {
   addSessions(opts.sessions);
 
   const stats = { rateLimited: 0, tokensIssued: 0 };
-  const sim = { url: '', port: 0, requests: [], clients: [], stats, fault, set, reset, close };
+  const sim = {
+    url: '',
+    port: 0,
+    requests: [],
+    clients: [],
+    stats,
+    fault,
+    set,
+    reset,
+    close,
+    addClients,
+  };
+
+  /**
+   * Clients made before this run (by earlier jobs, or by hand), as the instance would list
+   * them: { name, description?, user? } each. Returns them with their numeric `tokenId`.
+   */
+  function addClients(list) {
+    return list.map((c) => {
+      if (typeof c?.name !== 'string') throw new TypeError('a client needs a name');
+      const b = {
+        name: c.name,
+        ...(c.description === undefined ? {} : { description: c.description }),
+      };
+      return addClient(b, c.scopes ?? ['data'], c.user ?? CI_USER, 'seed');
+    });
+  }
 
   function fault(route, spec) {
     if (!ROUTES.includes(route)) throw new TypeError(`unknown route "${route}": ${ROUTES}`);
@@ -330,7 +380,7 @@ export async function startSimulator(options = {}) {
       user,
       tokenId: nextTokenId++,
       deleted: false,
-      description: b.description ?? '',
+      description: b.description,
       created: new Date().toISOString(),
       via,
     };
@@ -445,6 +495,9 @@ export async function startSimulator(options = {}) {
       // This route takes a developer token only: a session or an OAuth token is refused.
       const user = developerTokenUser(rec);
       if (user === undefined) return unauthorized();
+      // The token did authenticate its owner, so a refusal is Spring Security's 403 for an
+      // authenticated user denied an action (401 means no valid credential at all).
+      if (opts.developerTokenCreate === 'refused') return err(403, 'Access is denied');
       const type = rec.headers['content-type'];
       if (!isJson(type)) return err(415, `Content type '${type ?? ''}' not supported`);
       if (!isObject(rec.json)) return err(400, 'Request body must be a JSON object');
@@ -486,6 +539,55 @@ export async function startSimulator(options = {}) {
       if (!client) return err(400, `No API client with id ${id}`);
       client.deleted = true;
       return reply(204);
+    },
+
+    'github-run'(rec) {
+      const gh = (status, message, headers) =>
+        reply(status, { message, documentation_url: 'https://docs.github.com/rest' }, headers);
+      if (rec.method !== 'GET') return gh(404, 'Not Found');
+      if (!rec.headers['user-agent']) {
+        return gh(
+          403,
+          'Request forbidden by administrative rules. Please make sure your request has a User-Agent header',
+        );
+      }
+      const m = /^(?:bearer|token) +(\S+)$/i.exec(rec.headers.authorization ?? '');
+      const access =
+        m && Object.hasOwn(opts.githubTokens, m[1]) ? opts.githubTokens[m[1]] : undefined;
+      if (access === undefined) return gh(401, 'Bad credentials');
+      const [, repo, runId, attempt] =
+        /\/repos\/([^/]+\/[^/]+)\/actions\/runs\/([^/]+)\/attempts\/([^/]+)$/.exec(rec.path);
+      const repository = decodeURIComponent(repo);
+      if (access === 'no-repo' || repository !== opts.githubRepository) return gh(404, 'Not Found');
+      if (access === 'no-actions') return gh(403, 'Resource not accessible by integration');
+      const key = `${runId}.${attempt}`;
+      const run = Object.hasOwn(opts.githubRuns, key) ? opts.githubRuns[key] : undefined;
+      if (run === undefined) return gh(404, 'Not Found');
+      // A run GitHub fails to answer for (the same answer every time it is asked).
+      if (isObject(run) && run.httpStatus !== undefined) {
+        return gh(Number(run.httpStatus), run.message ?? 'Server Error');
+      }
+      const { status, conclusion = status === 'completed' ? 'success' : null } =
+        typeof run === 'string' ? { status: run } : run;
+      return reply(200, {
+        id: Number(runId),
+        run_attempt: Number(attempt),
+        name: 'deploy',
+        status,
+        conclusion,
+        html_url: `https://github.com/${repository}/actions/runs/${runId}/attempts/${attempt}`,
+      });
+    },
+
+    'users-me'(rec) {
+      // Who a session or developer token acts as; an OAuth token is refused, as elsewhere on
+      // the instance.
+      const id = instanceUser(rec);
+      if (id === undefined) return unauthorized();
+      const email = opts.users.find((u) => u.userId === id)?.email ?? `user${id}@acme.example`;
+      const displayName = id === CI_USER ? 'CI Robot' : `User ${id}`;
+      const role = opts.grantless.includes(id) ? 'Participant' : 'Admin';
+      return reply(200, { id, displayName, userName: email, emailAddress: email, role });
     },
 
     api(rec) {
@@ -580,6 +682,7 @@ export async function startSimulator(options = {}) {
     'POST /__sim/faults': ({ route, ...spec }) => fault(route, spec) && ok(),
     'POST /__sim/set': (partial) => set(partial) && ok(),
     'POST /__sim/reset': () => reset() && ok(),
+    'POST /__sim/clients': (list) => addClients(Array.isArray(list) ? list : [list]),
   };
 
   async function onRequest(req, res) {
@@ -680,6 +783,8 @@ const USAGE = `Usage: node dev/simulator.mjs [options]
   --client-delete D        answer to DELETE /clients/{id}: 404 (default), 400, 401, 403, 405, ok
   --list-shape S           the API-client list as a bare "array" (default) or under "entries"
   --list-client-ids I      "full" (default) or "shortened" client ids in that list
+  --developer-token-create C  "allowed" (default) or "refused": a valid developer token then
+                           gets 403 when it creates a client (it still works elsewhere)
   --fault route:kind[:arg][:times]   queue a fault (repeatable), e.g. token:status:503:2
   --log                    one line per request on stderr
   --ready-file PATH        write the URL to PATH once listening`;
@@ -696,6 +801,7 @@ async function main(argv) {
       'client-delete': string,
       'list-shape': string,
       'list-client-ids': string,
+      'developer-token-create': string,
       fault: { type: 'string', multiple: true },
       log: { type: 'boolean' },
       'ready-file': string,
@@ -717,6 +823,7 @@ async function main(argv) {
     clientDelete: values['client-delete'],
     listShape: values['list-shape'],
     listClientIds: values['list-client-ids'],
+    developerTokenCreate: values['developer-token-create'],
     log: values.log ?? false,
   });
   try {
@@ -747,6 +854,10 @@ export function banner(url) {
     '',
     'Endpoints:',
     ...ROUTE_TABLE.map(([route, method, re]) => {
+      if (route === 'github-run') {
+        const path = '[/api/v3]/repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt}';
+        return `  ${'GET'.padEnd(8)} ${path}  (${route}: GitHub, for sweep mode)`;
+      }
       const path = re.source
         .replace(/\\\//g, '/')
         .replace(/\(\[\^\/\]\+\)/, '{id}')
@@ -755,6 +866,7 @@ export function banner(url) {
       return `  ${(method ?? 'GET|POST').padEnd(8)} ${path}  (${route})`;
     }),
     '  GET|POST /__sim/{health,requests,clients,stats,faults,set,reset}  (test controls)',
+    '  POST     /__sim/clients  (add clients made before, e.g. leftovers for a sweep)',
     '',
     'Accepted credentials:',
     `  client-id / client-secret   ${client.id} / ${client.secret}`,
@@ -762,6 +874,7 @@ export function banner(url) {
     `  session-token               ${d.sessions[0]}`,
     `  session-cookie              ${Object.keys(d.cookies)[0]}`,
     `  developer-token             ${devToken} (${grantless} lacks the grant to create clients)`,
+    `  github-token                ${JOB_TOKEN} (reads run 4242 attempt 1, in progress)`,
     '',
     `Try: DOMO_API_URL=${url} DOMO_INSTANCE=${url} DOMO_CLIENT_ID=${client.id} DOMO_CLIENT_SECRET=${client.secret} DOMO_DEVELOPER_TOKEN=${devToken} npm run smoke`,
   ].join('\n');

@@ -2,7 +2,9 @@
 // for anyone who wants to see the action work on their own instance before trusting it.
 // It runs dist/ through the runner emulator as GitHub's runner would, then checks from the
 // outside: each token works for one read-only call, the post step revoked the client it
-// created, and the instance no longer lists that client. It touches nothing else.
+// created, and the instance no longer lists that client. When a developer token created no
+// client, it asks the instance who the token belongs to, to tell a refused token from a
+// refused creation. It touches nothing else.
 //
 // Configured by environment variables only (empty counts as unset):
 //   DOMO_CLIENT_ID, DOMO_CLIENT_SECRET        token mode
@@ -16,6 +18,7 @@ const TIMEOUT_MS = 30_000;
 /** One read-only call per scope, to prove a token works. */
 const READ_ONLY = { data: '/v1/datasets?limit=1', user: '/v1/users?limit=1' };
 const LIST_PATH = '/api/identity/v1/developer-tokens';
+const USER_PATH = '/api/content/v2/users/me';
 
 /** The settings from `env`, with empty values as unset. */
 export function settings(env = process.env) {
@@ -53,7 +56,8 @@ const EXPLAIN = `domo-auth live check: nothing to check, as no DOMO_* variable i
 It runs the committed bundles (dist/) the way GitHub's runner does, against real Domo, and checks:
   token mode       a token is issued, works for one read-only call, and nothing secret is printed
   provision mode   a client is created, its token works, the post step revokes it, and the
-                   instance no longer lists it; nothing secret is printed in either step
+                   instance no longer lists it; nothing secret is printed in either step;
+                   a developer token that created no client: whether the instance accepts it
 It touches nothing but the client it creates.
 
 Set, for token mode:       DOMO_CLIENT_ID, DOMO_CLIENT_SECRET
@@ -153,6 +157,7 @@ export async function smoke(s, env = process.env) {
       main.exitCode === 0 ? `client ${clientId}` : failure(main),
     );
     if (token) await tokenWorks(planName, token);
+    if (planName === 'developer-token' && !clientId) record(planName, ...(await whoIsIt(s)));
     if (clientId) {
       const revoked = /Revoked Domo API client /.test(post.stdout) && post.warnings.length === 0;
       record(planName, 'post step revoked it', revoked, post.warnings[0] ?? '');
@@ -169,6 +174,40 @@ export async function smoke(s, env = process.env) {
     );
   }
   return results;
+}
+
+/**
+ * Whether the instance accepts the developer token at all, as the action asks when a creation
+ * is refused: a refused token needs a new token, a refused creation a grant or a session.
+ */
+async function whoIsIt(s) {
+  const check = 'developer token accepted';
+  const asked = `GET ${USER_PATH}`;
+  try {
+    const answer = await http(`${s.instanceUrl}${USER_PATH}`, {
+      headers: { 'x-domo-developer-token': s.developerToken },
+    });
+    const id = answer.json?.id ?? answer.json?.userId;
+    if (answer.status >= 200 && answer.status < 300 && ['number', 'string'].includes(typeof id)) {
+      // Printed on a runner too (the Live workflow): only an id that cannot be a command.
+      const user = /^[\w.@-]{1,60}$/.test(String(id)) ? `user ${id}` : 'a user';
+      return [
+        check,
+        true,
+        `${asked}: ${user}; only the creation was refused: the "Create API OAuth Clients" grant, or this instance lets no developer token create clients (then a session does: DOMO_USERNAME + DOMO_PASSWORD)`,
+      ];
+    }
+    if (answer.status === 401 || answer.status === 403) {
+      return [
+        check,
+        false,
+        `${asked}: HTTP ${answer.status}; the token itself is refused: expired, revoked, or made on another instance`,
+      ];
+    }
+    return [check, false, `${asked}: HTTP ${answer.status}; could not tell what was refused`];
+  } catch (err) {
+    return [check, false, `${asked}: ${err.message}; could not tell what was refused`];
+  }
 }
 
 /** Asks the instance itself, with the same credential the action had. */

@@ -72,6 +72,13 @@ export async function cleanup(overrides: Partial<CleanupDeps> = {}): Promise<voi
         info(`Domo API client ${label} is already gone: ${where} no longer lists it.`);
         return;
       }
+      if (!entry.id) {
+        // A changed or hostile list: whatever it shows is not a safe path segment for a DELETE.
+        warning(
+          `Domo API client ${label} is still listed, but under an id that is not a plain number (${entry.shownId}); nothing was deleted. ${byHand(where)}`,
+        );
+        return;
+      }
       id = entry.id;
     }
     // Domo has no such id: gone before this step came. Unless the DELETE was retried: then an

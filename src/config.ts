@@ -3,7 +3,7 @@
  * so the rest of the action never sees a raw string from the workflow.
  */
 import * as core from '@actions/core';
-import { InputError } from './errors.js';
+import { ActionError, InputError } from './errors.js';
 import { parseBaseUrl, parseInstance } from './urls.js';
 
 export const INPUT_NAMES = [
@@ -25,6 +25,8 @@ export const INPUT_NAMES = [
   'retries',
   'timeout-seconds',
   'summary',
+  'github-token',
+  'dry-run',
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -37,6 +39,7 @@ export const SECRET_INPUTS: readonly InputName[] = [
   'session-token',
   'session-cookie',
   'developer-token',
+  'github-token',
 ];
 
 /** Defaults as in action.yml, for runs that do not fill them in (tests, other runners). */
@@ -50,6 +53,7 @@ export const DEFAULTS: Partial<RawInputs> = {
   retries: '5',
   'timeout-seconds': '30',
   summary: 'true',
+  'dry-run': 'false',
 };
 
 const TOKEN_ONLY: readonly InputName[] = ['client-id', 'client-secret'];
@@ -63,6 +67,25 @@ const PROVISION_ONLY: readonly InputName[] = [
   'client-name',
   'delete-client',
 ];
+/** What provision mode takes and sweep mode does not: sweep creates nothing, requests no token. */
+const CREATION_ONLY: readonly InputName[] = [
+  'client-id',
+  'client-secret',
+  'client-name',
+  'delete-client',
+  'scope',
+  'api-url',
+  'export-env',
+  'env-var',
+];
+const SWEEP_ONLY: readonly InputName[] = ['dry-run'];
+export const SESSION_SOURCES: readonly InputName[] = [
+  'developer-token',
+  'session-token',
+  'username',
+  'password',
+  'session-cookie',
+];
 
 export type Session =
   | { kind: 'session-token'; token: string }
@@ -70,18 +93,44 @@ export type Session =
   | { kind: 'session-cookie'; cookie: string }
   | { kind: 'developer-token'; token: string };
 
-export interface ProvisionConfig {
+/** Where the instance API is and the credential for it: provision and sweep mode. */
+export interface InstanceConfig {
   instanceUrl: string;
   customerDomain: string;
   session: Session;
+}
+
+export interface ProvisionConfig extends InstanceConfig {
   clientName: string;
   /** Who made the client and where, so that an admin who finds a leftover can trace it. */
   description: string;
   deleteClient: boolean;
 }
 
+/** The run this step belongs to, as the runner describes it. */
+export interface GitHubRun {
+  /** `owner/name`. */
+  repository: string;
+  /** https://github.com, or a GitHub Enterprise Server's address, without a trailing slash. */
+  serverUrl: string;
+  /** https://api.github.com, or https://HOST/api/v3. */
+  apiUrl: string;
+  runId: string;
+  attempt: string;
+}
+
+export interface SweepConfig extends InstanceConfig {
+  githubToken: string;
+  dryRun: boolean;
+  run: GitHubRun;
+}
+
+export type Mode = 'token' | 'provision' | 'sweep';
+export const MODES: readonly Mode[] = ['token', 'provision', 'sweep'];
+
 export interface Config {
-  mode: 'token' | 'provision';
+  mode: Mode;
+  /** Empty in sweep mode, which requests no token. */
   scopes: string[];
   apiUrl: string;
   exportEnv: boolean;
@@ -93,6 +142,8 @@ export interface Config {
   client?: { id: string; secret: string };
   /** Provision mode only. */
   provision?: ProvisionConfig;
+  /** Sweep mode only. */
+  sweep?: SweepConfig;
 }
 
 export interface Parsed {
@@ -134,9 +185,41 @@ export function parseConfig(
   const given = (name: InputName): boolean => (raw[name] ?? '').trim() !== '';
   const warnings: string[] = [];
 
-  const mode = value('mode').toLowerCase();
-  if (mode !== 'token' && mode !== 'provision') {
-    throw new InputError('mode', `must be "token" or "provision" (got "${value('mode')}").`);
+  const mode = value('mode').toLowerCase() as Mode;
+  if (!MODES.includes(mode)) {
+    throw new InputError(
+      'mode',
+      `must be "token", "provision" or "sweep" (got "${value('mode')}").`,
+    );
+  }
+
+  const notFor = (names: readonly InputName[], otherMode: string): void => {
+    for (const name of names) {
+      // value() is a string: never the default of an input that has none.
+      const isDefault = value(name) === DEFAULTS[name];
+      if (given(name) && !isDefault) {
+        warnings.push(`Input \`${name}\` ${otherMode}; it is ignored.`);
+      }
+    }
+  };
+  const common = {
+    retries: parseRetries(value('retries')),
+    timeoutMs: parseTimeout(value('timeout-seconds')),
+    summary: parseBoolean('summary', value('summary')),
+  };
+
+  if (mode === 'sweep') {
+    notFor(CREATION_ONLY, 'does not apply to mode: sweep');
+    const config: Config = {
+      mode,
+      scopes: [],
+      apiUrl: DEFAULTS['api-url']!,
+      exportEnv: false,
+      envVar: DEFAULTS['env-var']!,
+      ...common,
+      sweep: parseSweep(raw, value, given, env),
+    };
+    return { config, warnings };
   }
 
   // The runner fills in action.yml's default when `scope` is left out, so an empty one was
@@ -151,29 +234,19 @@ export function parseConfig(
     apiUrl: api.url,
     exportEnv: parseBoolean('export-env', value('export-env')),
     envVar: parseEnvVar(value('env-var')),
-    retries: parseRetries(value('retries')),
-    timeoutMs: parseTimeout(value('timeout-seconds')),
-    summary: parseBoolean('summary', value('summary')),
+    ...common,
   };
 
-  const notFor = (names: readonly InputName[], otherMode: string): void => {
-    for (const name of names) {
-      // value() is a string: never the default of an input that has none.
-      const isDefault = value(name) === DEFAULTS[name];
-      if (given(name) && !isDefault) {
-        warnings.push(`Input \`${name}\` applies only to mode: ${otherMode}; it is ignored.`);
-      }
-    }
-  };
-
+  // `github-token` is never warned about: the runner fills in its default in every mode.
+  notFor(SWEEP_ONLY, 'applies only to mode: sweep');
   if (mode === 'token') {
-    notFor(PROVISION_ONLY, 'provision');
+    notFor(PROVISION_ONLY, 'applies only to mode: provision');
     config.client = {
       id: parseClientId(required('client-id', value, 'token mode')),
       secret: required('client-secret', value, 'token mode'),
     };
   } else {
-    notFor(TOKEN_ONLY, 'token');
+    notFor(TOKEN_ONLY, 'applies only to mode: token');
     config.provision = parseProvision(raw, value, given, env, random);
   }
   return { config, warnings };
@@ -187,13 +260,13 @@ function required(name: InputName, value: (n: InputName) => string, context: str
 
 const SOURCES = '`developer-token`, `session-token`, `username` + `password`, or `session-cookie`';
 
-function parseProvision(
+/** The instance and exactly one session source, as provision and sweep mode take them. */
+function parseInstanceAccess(
   raw: Partial<RawInputs>,
   value: (n: InputName) => string,
   given: (n: InputName) => boolean,
-  env: NodeJS.ProcessEnv,
-  random: () => number,
-): ProvisionConfig {
+  mode: Mode,
+): InstanceConfig {
   const sources = [
     given('developer-token') ? '`developer-token`' : '',
     given('session-token') ? '`session-token`' : '',
@@ -203,13 +276,13 @@ function parseProvision(
   if (sources.length === 0) {
     throw new InputError(
       'developer-token',
-      `is missing: provision mode needs exactly one Domo session source: ${SOURCES}.`,
+      `is missing: ${mode} mode needs exactly one Domo session source: ${SOURCES}.`,
     );
   }
   if (sources.length > 1) {
     throw new InputError(
       sources[0]!.replace(/`/g, '').split(' ')[0]!,
-      `conflicts with ${sources.slice(1).join(' and ')}: provision mode takes exactly one Domo session source (${SOURCES}).`,
+      `conflicts with ${sources.slice(1).join(' and ')}: ${mode} mode takes exactly one Domo session source (${SOURCES}).`,
     );
   }
 
@@ -233,12 +306,22 @@ function parseProvision(
   if (!given('instance')) {
     throw new InputError(
       'instance',
-      'is required in provision mode (acmecompany, acmecompany.domo.com or https://acmecompany.domo.com).',
+      `is required in ${mode} mode (acmecompany, acmecompany.domo.com or https://acmecompany.domo.com).`,
     );
   }
   const instance = parseInstance(value('instance'));
   if ('problem' in instance) throw new InputError('instance', `${instance.problem}.`);
+  return { instanceUrl: instance.url, customerDomain: instance.domain, session };
+}
 
+function parseProvision(
+  raw: Partial<RawInputs>,
+  value: (n: InputName) => string,
+  given: (n: InputName) => boolean,
+  env: NodeJS.ProcessEnv,
+  random: () => number,
+): ProvisionConfig {
+  const access = parseInstanceAccess(raw, value, given, 'provision');
   const clientName = value('client-name') || defaultClientName(env, random);
   if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(clientName)) {
     throw new InputError('client-name', 'must be a single line of text.');
@@ -246,14 +329,60 @@ function parseProvision(
   const deleteClient = parseBoolean('delete-client', value('delete-client'));
 
   return {
-    instanceUrl: instance.url,
-    customerDomain: instance.domain,
-    session,
+    ...access,
     clientName,
     description: clientDescription(env, deleteClient),
     deleteClient,
   };
 }
+
+function parseSweep(
+  raw: Partial<RawInputs>,
+  value: (n: InputName) => string,
+  given: (n: InputName) => boolean,
+  env: NodeJS.ProcessEnv,
+): SweepConfig {
+  const access = parseInstanceAccess(raw, value, given, 'sweep');
+  const dryRun = parseBoolean('dry-run', value('dry-run'));
+  // The runner fills in `${{ github.token }}`; empty means a workflow passed an unset secret.
+  const githubToken = value('github-token');
+  if (!githubToken) {
+    throw new InputError(
+      'github-token',
+      "is required in sweep mode: a token that may read this repository's workflow runs (the default, ${{ github.token }}, with `permissions: actions: read`).",
+    );
+  }
+  return {
+    ...access,
+    githubToken: headerSafe('github-token', githubToken),
+    dryRun,
+    run: githubRun(env),
+  };
+}
+
+/**
+ * The current run, from the runner's variables. Sweep mode decides what to revoke by asking
+ * GitHub about runs of this repository, so it refuses to guess any of them.
+ */
+export function githubRun(env: NodeJS.ProcessEnv): GitHubRun {
+  const { GITHUB_REPOSITORY: repository = '', GITHUB_RUN_ID: runId = '' } = env;
+  const attempt = env.GITHUB_RUN_ATTEMPT || '1';
+  if (!/^[^/\s]+\/[^/\s]+$/.test(repository) || !/^\d+$/.test(runId) || !/^\d+$/.test(attempt)) {
+    throw new ActionError(
+      "Sweep mode runs only in a GitHub Actions job: it needs the runner's GITHUB_REPOSITORY (owner/name), GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT.",
+    );
+  }
+  const api = parseBaseUrl(env.GITHUB_API_URL || GITHUB_API, GITHUB_API);
+  if ('problem' in api) {
+    throw new ActionError(`The runner's GITHUB_API_URL ${api.problem}.`);
+  }
+  return { repository, serverUrl: serverUrl(env), apiUrl: api.url, runId, attempt };
+}
+
+const GITHUB_API = 'https://api.github.com';
+
+const serverUrl = (env: NodeJS.ProcessEnv): string =>
+  (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
 
 /**
  * A name no other invocation shares: the run id alone repeats across a matrix's jobs, a
@@ -272,15 +401,22 @@ export function defaultClientName(env: NodeJS.ProcessEnv, random: () => number):
 /** Where the client came from and whether it outlives the job, for whoever finds it later. */
 export function clientDescription(env: NodeJS.ProcessEnv, deleteClient: boolean): string {
   const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-  const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
   const where =
     repository && runId
-      ? `for ${server}/${repository}/actions/runs/${runId}`
+      ? `for ${serverUrl(env)}/${repository}/actions/runs/${runId}`
       : 'outside GitHub Actions';
   const fate = deleteClient
     ? 'revoked when the job ends'
     : 'kept after the job ends (delete-client: false)';
   return `Created by domo-auth ${where}; ${fate}.`;
+}
+
+/**
+ * The description clientDescription() gives a client the job means to revoke: sweep mode takes
+ * nothing else for one of its own (a test holds the two together).
+ */
+export function revokedDescription(server: string, repository: string, runId: string): string {
+  return `Created by domo-auth for ${server}/${repository}/actions/runs/${runId}; revoked when the job ends.`;
 }
 
 /** Spaces and/or commas separate scopes; order is kept and duplicates dropped. */
@@ -407,6 +543,17 @@ export const STATE_KEYS = {
   timeoutMs: 'timeout-ms',
   secrets: 'secrets',
 } as const satisfies Record<keyof CleanupState, string>;
+
+/**
+ * The state a main step saves before anything else (publish.ts, markMainStep). GitHub runs the
+ * same file for the post step and hands it the main step's state: finding the mark is how it
+ * knows it is the post step.
+ */
+export const POST_MARK = 'isPost';
+
+export function isPostStep(): boolean {
+  return core.getState(POST_MARK) === 'true';
+}
 
 /** The post step's input: undefined when the main step created no client. */
 export function readCleanupState(): CleanupState | undefined {

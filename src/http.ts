@@ -259,6 +259,17 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
 }
 
 /**
+ * When the server said to come back: Retry-After, or (GitHub's spent rate limit) the time in
+ * x-ratelimit-reset, as an HTTP date for the retry policy to read with its own clock.
+ */
+function retryAfter(headers: IncomingHttpHeaders): string | undefined {
+  const after = header(headers, 'retry-after');
+  if (after !== undefined || header(headers, 'x-ratelimit-remaining') !== '0') return after;
+  const reset = header(headers, 'x-ratelimit-reset') ?? '';
+  return /^\d{1,12}$/.test(reset) ? new Date(Number(reset) * 1000).toUTCString() : undefined;
+}
+
+/**
  * Sends one request and returns a 2xx answer. Everything else becomes a DomoError naming
  * the call: transport failures, redirects (never followed: they would carry credentials
  * elsewhere), and error statuses with Domo's own message.
@@ -300,7 +311,7 @@ export async function send(
     kind: 'http',
     status,
     domoMessage: said(response),
-    retryAfter: header(response.headers, 'retry-after'),
+    retryAfter: retryAfter(response.headers),
   });
 }
 

@@ -8,15 +8,16 @@ import {
   secretInputValues,
   type CleanupState,
   type Config,
-  type ProvisionConfig,
-  type Session,
 } from './config.js';
 import { createClient, warnOfOrphan, type CreatedClient } from './domo/clients.js';
 import { createWithDeveloperToken } from './domo/developerTokens.js';
-import { signOn } from './domo/session.js';
+import { explainRefusal } from './domo/refusal.js';
 import { basicCredential, requestToken, type TokenMethod } from './domo/token.js';
+import { currentUser } from './domo/users.js';
 import type { DomoError } from './errors.js';
+import { instanceCredential } from './credential.js';
 import { knownSecrets } from './secrets.js';
+import { sweep } from './sweep.js';
 import { createTransport, withLog, type Transport } from './http.js';
 import {
   debug,
@@ -61,6 +62,8 @@ export async function run(overrides: Partial<Deps> = {}): Promise<void> {
     requireRunnerFiles(config, deps.env);
     const transport = withLog(deps.transport(config.timeoutMs), debug, deps.clock.now);
     const retry = retryOptions(config, deps);
+
+    if (config.sweep) return await sweep(config.sweep, transport, retry, config.summary);
 
     // Configuration holds a client in token mode; provision mode makes one.
     let credentials = config.client!;
@@ -121,7 +124,7 @@ async function provisionClient(
   const { session } = p;
   const developer = session.kind === 'developer-token';
   // The sign-on comes first, outside the `try` below: its failures cannot have created a client.
-  const credential = developer ? session.token : await startSession(session, p, transport, retry);
+  const credential = await instanceCredential(p, transport, retry);
   const request = { name: p.clientName, description: p.description, scopes: config.scopes };
   const how = developer ? ' (developer token)' : '';
   info(`Creating Domo API client "${p.clientName}" with scope "${config.scopes.join(' ')}"${how}.`);
@@ -140,6 +143,9 @@ async function provisionClient(
       retry('creates'),
     );
   } catch (err) {
+    // A refused developer token: Domo is asked once who it belongs to, to say what was refused.
+    if (developer)
+      await explainRefusal(err, () => currentUser(transport, p.instanceUrl, credential));
     throw warnOfOrphan(err, p.clientName);
   }
   mask(client.clientSecret);
@@ -160,25 +166,4 @@ async function provisionClient(
   const listed = client.listId ? `, id ${client.listId}` : '';
   info(`Created Domo API client "${client.name}" (${client.clientId}${listed}).`);
   return { client, handover };
-}
-
-/** The session that creates the client: given, or from a sign-on. */
-async function startSession(
-  session: Exclude<Session, { kind: 'developer-token' }>,
-  p: ProvisionConfig,
-  transport: Transport,
-  retry: ReturnType<typeof retryOptions>,
-): Promise<string> {
-  if (session.kind === 'session-token') return session.token;
-  const credentials =
-    session.kind === 'password'
-      ? { method: 'password' as const, emailAddress: session.username, password: session.password }
-      : { method: 'exptoken' as const, cookie: session.cookie };
-  const signedOn = await withRetry(
-    () => signOn(transport, p.instanceUrl, credentials),
-    retry('idempotent'),
-  );
-  mask(signedOn.sessionToken);
-  info(`Signed on to ${p.instanceUrl}${signedOn.userId ? ` as user ${signedOn.userId}` : ''}.`);
-  return signedOn.sessionToken;
 }

@@ -11,10 +11,11 @@
  * never altered: one with a line break or control character is an error instead.
  */
 import * as core from '@actions/core';
-import { STATE_KEYS, type CleanupState, type Config } from './config.js';
+import { POST_MARK, STATE_KEYS, type CleanupState, type Config } from './config.js';
 import { ActionError, describe } from './errors.js';
 import type { CreatedClient } from './domo/clients.js';
 import type { Token } from './domo/token.js';
+import type { SweepReport } from './sweep.js';
 import { forget, MIN_FRAGMENT_LENGTH, redact, remember, scrub } from './secrets.js';
 import { cell, controlIn } from './text.js';
 
@@ -102,6 +103,16 @@ export function requireRunnerFiles(config: Config, env: NodeJS.ProcessEnv = proc
       `The runner did not provide ${missing.join(', ')}; domo-auth will not fall back to printing secrets in the log. Run it on GitHub Actions runner 2.297.0 or newer (or an emulator that provides these files).`,
     );
   }
+}
+
+/**
+ * The main step's first act, so that its post step, run from the same file, knows itself
+ * (config.ts, isPostStep). Without GITHUB_STATE (a runner older than 2.297.0) @actions/core
+ * prints it as a `::save-state` command instead, which such a runner reads the same way; it
+ * holds no secret.
+ */
+export function markMainStep(): void {
+  core.saveState(POST_MARK, 'true');
 }
 
 /** Hands the post step what it needs to revoke a created client. */
@@ -193,18 +204,36 @@ async function writeSummary(result: Result, exported: string[]): Promise<void> {
       config.provision.deleteClient ? 'in the post step' : 'none (delete-client: false)',
     ]);
   }
-  // What the reader sees: every known secret out (from the action's own words too, as a secret
-  // of a few letters is in them), then one line escaped for HTML and Markdown.
+  await writeTable('Domo access token', ['Field', 'Value'], rows);
+}
+
+/** A summary cell that links to an address the action built (a GitHub run's page). */
+interface Link {
+  text: string;
+  href: string;
+}
+
+/**
+ * One job summary: a heading, then a table, each cell redacted and made one line escaped for
+ * HTML and Markdown (every known secret out of the action's own words too, as a secret of a
+ * few letters is in them).
+ */
+async function writeTable(
+  heading: string,
+  header: string[],
+  rows: Array<Array<string | Link>>,
+): Promise<void> {
   const shown = (text: string): string => cell(redact(text));
+  const data = (value: string | Link): string =>
+    typeof value === 'string'
+      ? shown(value)
+      : `<a href="${shown(value.href)}">${shown(value.text)}</a>`;
   try {
     await core.summary
-      .addHeading(shown('Domo access token'), 3)
+      .addHeading(shown(heading), 3)
       .addTable([
-        [
-          { data: shown('Field'), header: true },
-          { data: shown('Value'), header: true },
-        ],
-        ...rows.map(([field, value]) => [shown(field), shown(value)]),
+        header.map((name) => ({ data: shown(name), header: true })),
+        ...rows.map((row) => row.map(data)),
       ])
       .write();
   } catch (err) {
@@ -212,6 +241,28 @@ async function writeSummary(result: Result, exported: string[]): Promise<void> {
     core.summary.emptyBuffer();
     debug(`No job summary written: ${describe(err)}`);
   }
+}
+
+/** Sweep mode's outputs and job summary; written whenever the list was read, on failure too. */
+export async function publishSweep(report: SweepReport, summary: boolean): Promise<void> {
+  core.setOutput('orphans', String(report.orphans));
+  core.setOutput('revoked', String(report.revoked));
+  const dry = report.dryRun ? ' (dry run: nothing revoked)' : '';
+  info(
+    `Sweep of ${report.instanceUrl}: ${report.orphans} orphaned, ${report.revoked} revoked${dry}.`,
+  );
+  if (!summary) return;
+  const rows = report.clients.map((c) => {
+    const outcome = c.outcome === 'not revoked' && c.why ? `not revoked (${c.why})` : c.outcome;
+    return [c.name, c.id, { text: c.run, href: c.runUrl }, c.status, outcome];
+  });
+  const heading = `Domo API client sweep: ${report.orphans} orphaned, ${report.revoked} revoked${dry}`;
+  const none = [['No API client of this repository is waiting to be revoked.', '', '', '', '']];
+  await writeTable(
+    heading,
+    ['Client', 'Id', 'Run', 'Run status', 'Outcome'],
+    rows.length ? rows : none,
+  );
 }
 
 /**

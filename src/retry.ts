@@ -38,7 +38,9 @@ export function isRetryable(err: unknown, safety: Safety): boolean {
   switch (err.kind) {
     case 'http': {
       const status = err.status ?? 0;
-      return safety === 'creates' ? NOT_ACTED_STATUS.has(status) : RETRYABLE_STATUS.has(status);
+      if (safety === 'creates') return NOT_ACTED_STATUS.has(status);
+      // GitHub answers a spent rate limit with 403 and a time to come back.
+      return RETRYABLE_STATUS.has(status) || (status === 403 && err.retryAfter !== undefined);
     }
     case 'refused':
     case 'dns':
@@ -115,6 +117,9 @@ export interface RetryOptions {
   /** Told before each wait, to log it. */
   onRetry?: (err: DomoError, waitMs: number, nextAttempt: number) => void;
 }
+
+/** The options for a call of the given safety, as a run's configuration sets them. */
+export type RetryFor = (safety: Safety) => RetryOptions;
 
 /** Runs `attempt` until it succeeds, fails for good, or the retries are spent. */
 export async function withRetry<T>(

@@ -148,15 +148,42 @@ function patternFor(secret: string): RegExp {
 // The registry
 // ---------------------------------------------------------------------------------------------
 
-/** What redact() replaces, tried longest first. */
+/**
+ * What redact() replaces, tried longest first. Nothing is built until a text could hold it.
+ * Every form of a value is at least as long as the value (each character shows as itself, as
+ * a longer escape, or a space as `+`), so a shorter text is skipped. Every escape holds `%`,
+ * `+`, `\` or `&`: in a text with none of those the value can only show as itself, found
+ * without a pattern; in a text with a few, some piece of it must (couldHold). Most log lines
+ * are shorter than a token, and few hold an escape. A pattern, once built, is kept.
+ */
 interface Redaction {
-  length: number;
-  pattern: RegExp;
+  /** The exact text, or the value whose per-character pattern is replaced. */
+  value: string;
+  /** Whether each character of `value` may show escaped. */
+  escaped: boolean;
+  pattern?: RegExp;
 }
 
-/** Exactly `text`, nothing else. */
-function exactly(text: string): Redaction {
-  return { length: text.length, pattern: new RegExp(literal(text), 'g') };
+/** Characters without which no escaped form of any character can be written. */
+const ESCAPES = /[%+\\&]/g;
+
+/** More escapes than this in a text, and the pieces rule out too little to be worth the search. */
+const MAX_ESCAPES_TO_CHECK = 8;
+
+/**
+ * Whether a text holding `escapes` escape characters could hold `value` with some of its
+ * characters escaped. Each escaped character takes one of them at least, so of `escapes + 1`
+ * pieces of the value, one at least shows as it is.
+ */
+function couldHold(text: string, value: string, escapes: number): boolean {
+  const chars = [...value];
+  if (escapes >= Math.min(chars.length, MAX_ESCAPES_TO_CHECK)) return true;
+  const size = chars.length / (escapes + 1);
+  for (let i = 0; i <= escapes; i++) {
+    const piece = chars.slice(Math.round(i * size), Math.round((i + 1) * size)).join('');
+    if (text.includes(piece)) return true;
+  }
+  return false;
 }
 
 const known = new Set<string>();
@@ -166,9 +193,9 @@ function redactionsFor(secret: string): Redaction[] {
   const out: Redaction[] = [];
   const add = (value: string): void => {
     if (value.length <= MAX_PATTERN_LENGTH) {
-      out.push({ length: value.length, pattern: patternFor(value) });
+      out.push({ value, escaped: true });
     } else {
-      for (const form of wholeForms(value)) out.push(exactly(form));
+      for (const form of wholeForms(value)) out.push({ value: form, escaped: false });
     }
   };
   add(secret);
@@ -178,7 +205,9 @@ function redactionsFor(secret: string): Redaction[] {
   const fragments = [...base64Runs(secret), clean(secret, Infinity)];
   for (const text of new Set(fragments)) {
     // The value itself is its pattern's first match already.
-    if (text.length >= MIN_FRAGMENT_LENGTH && text !== secret) out.push(exactly(text));
+    if (text.length >= MIN_FRAGMENT_LENGTH && text !== secret) {
+      out.push({ value: text, escaped: false });
+    }
   }
   return out;
 }
@@ -187,7 +216,10 @@ function redactionsFor(secret: string): Redaction[] {
 export function remember(secret: string): boolean {
   if (!secret || known.has(secret)) return false;
   known.add(secret);
-  redactions = [...redactions, ...redactionsFor(secret)].sort((a, b) => b.length - a.length);
+  // A stable sort: of two forms as long, the one remembered first is replaced first.
+  redactions = [...redactions, ...redactionsFor(secret)].sort(
+    (a, b) => b.value.length - a.value.length,
+  );
   return true;
 }
 
@@ -205,7 +237,17 @@ export function forget(): void {
 /** Replaces every known secret in `text`, in every form, with ***, longest first. */
 export function redact(text: string): string {
   let out = text;
-  for (const r of redactions) out = out.replace(r.pattern, '***');
+  // Replacing adds no escape character (*** holds none): the count stays an upper bound.
+  const escapes = text.match(ESCAPES)?.length ?? 0;
+  for (const r of redactions) {
+    if (out.length < r.value.length) continue;
+    if (!r.escaped || escapes === 0) {
+      out = out.replaceAll(r.value, '***');
+    } else if (couldHold(out, r.value, escapes)) {
+      r.pattern ??= patternFor(r.value);
+      out = out.replace(r.pattern, '***');
+    }
+  }
   return out;
 }
 

@@ -37,13 +37,13 @@ export function withoutCredentials(value: string): string {
 export type UrlResult = { url: string } | { problem: string };
 
 /** A base URL such as `https://api.domo.com`, without a trailing slash. */
-export function parseBaseUrl(value: string): UrlResult {
+export function parseBaseUrl(value: string, example = 'https://api.domo.com'): UrlResult {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     return {
-      problem: `must be a URL such as https://api.domo.com (got "${withoutCredentials(value)}")`,
+      problem: `must be a URL such as ${example} (got "${withoutCredentials(value)}")`,
     };
   }
   const problem = problemWith(url);

@@ -442,6 +442,100 @@ describe('clients', () => {
   });
 });
 
+describe('who a credential acts as, and developer tokens that may not create clients', () => {
+  const me = (headers: Record<string, string> = {}) =>
+    call('/api/content/v2/users/me', { headers });
+
+  test.each<[string, Record<string, string>, number, Json | undefined]>([
+    [
+      'a developer token',
+      devToken(),
+      200,
+      { id: 964382593, displayName: 'CI Robot', emailAddress: 'ci@acme.example', role: 'Admin' },
+    ],
+    [
+      'the token of a user without the grant',
+      devToken('sim-grantless-token'),
+      200,
+      { id: 1002, role: 'Participant' },
+    ],
+    ['a session', { 'x-domo-authentication': SESSION }, 200, { id: 964382593 }],
+    ['nothing', {}, 401, undefined],
+    ['an unknown developer token', devToken('stale'), 401, undefined],
+    ['an unknown session', { 'x-domo-authentication': 'stale' }, 401, undefined],
+  ])('GET users/me with %s → %i', async (_, headers, status, user) => {
+    const answer = await me(headers);
+    expect(answer.status).toBe(status);
+    if (user) expect(answer.json).toMatchObject(user);
+    else expect(answer.json).toMatchObject({ status: 401, toe: 'SIM-TOE' });
+    expect(sim.requests.map((r) => r.route)).toEqual(['users-me']);
+  });
+
+  test('an OAuth access token is refused there, as on the rest of the instance', async () => {
+    const token = String((await getToken()).json.access_token);
+    expect((await me({ authorization: `bearer ${token}` })).status).toBe(401);
+  });
+
+  test('developerTokenCreate refused: a valid token gets 403 on creation only, nothing is created', async () => {
+    sim.set({ developerTokenCreate: 'refused' });
+    const refused = await createWithToken();
+    expect(refused.status).toBe(403);
+    expect(refused.json).toEqual({
+      status: 403,
+      statusReason: 'Forbidden',
+      message: 'Access is denied',
+    });
+    expect(sim.clients).toEqual([]);
+    // An unknown token is still a 401: the switch refuses valid tokens, it does not accept others.
+    expect((await createWithToken(undefined, devToken('stale'))).status).toBe(401);
+    // The token still works everywhere else, and a session still creates clients.
+    expect((await me(devToken())).status).toBe(200);
+    expect((await call(LIST, { headers: devToken() })).status).toBe(200);
+    expect((await createClient()).status).toBe(201);
+  });
+
+  test('developerTokenCreate through /__sim/set: allowed again, and a typo is a 400', async () => {
+    const set = (body: unknown) =>
+      call('/__sim/set', { method: 'POST', body: JSON.stringify(body) });
+    expect((await set({ developerTokenCreate: 'refused' })).status).toBe(200);
+    expect((await createWithToken()).status).toBe(403);
+    expect((await set({ developerTokenCreate: 'ALLOWED' })).status).toBe(200);
+    expect((await createWithToken()).status).toBe(201);
+    const typo = await set({ developerTokenCreate: 'no' });
+    expect(typo.status).toBe(400);
+    expect(typo.json.message).toBe('developerTokenCreate must be one of allowed, refused');
+  });
+
+  test('reset() allows creation again', async () => {
+    sim.set({ developerTokenCreate: 'refused' });
+    sim.reset();
+    expect((await createWithToken()).status).toBe(201);
+  });
+
+  /** Runs the CLI to its end (it never starts a server here): exit code and all it printed. */
+  const cli = (...args: string[]) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, [SCRIPT, ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('close', (code) => resolve({ code, out }));
+    });
+
+  test('the CLI: --developer-token-create is in --help, and a typo stops it', async () => {
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('--developer-token-create C  "allowed" (default) or "refused"');
+    const typo = await cli('--port', '0', '--developer-token-create', 'sometimes');
+    expect(typo).toEqual({
+      code: 2,
+      out: 'domo simulator: developerTokenCreate must be one of allowed, refused\n',
+    });
+  });
+});
+
 describe('rate limit', () => {
   // 31 requests at once, 5 allowed a second: however a loaded machine spreads them over the
   // next few one-second windows, some window gets more than 5 (21 against 20 was not enough).
@@ -769,6 +863,8 @@ describe('CLI', () => {
       let stdout = '';
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      // Cleared once the banner is in, so that no timer outlives the test.
+      let timer: NodeJS.Timeout | undefined;
       const url = await new Promise<string>((resolve, reject) => {
         child.stdout.on('data', (chunk: Buffer) => {
           stdout += chunk.toString();
@@ -776,11 +872,11 @@ describe('CLI', () => {
           if (m?.[1] && stdout.includes('npm run smoke')) resolve(m[1]);
         });
         child.on('exit', () => reject(new Error(`exited early: ${stderr}`)));
-        setTimeout(
+        timer = setTimeout(
           () => reject(new Error(`no "Domo simulator listening on URL" banner in 10 s: ${stdout}`)),
           10_000,
         );
-      });
+      }).finally(() => clearTimeout(timer));
       // The banner tells a person what to point the action at.
       for (const line of [
         'DELETE   /api/identity/v1/developer-tokens/{id}  (delete-dev-token)',
@@ -810,5 +906,113 @@ describe('CLI', () => {
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("GitHub's run attempts, for sweep mode", () => {
+  const JOB = 'ghs_EmulatedJobToken0123456789abcdefXYZ';
+  const run = (path: string, token = JOB, headers: Record<string, string> = {}) =>
+    call(path, { headers: { authorization: `Bearer ${token}`, 'user-agent': 'test', ...headers } });
+  const at = (runId: string, attempt = '1', repo = 'octo-org/octo-repo', prefix = '') =>
+    `${prefix}/repos/${repo}/actions/runs/${runId}/attempts/${attempt}`;
+
+  test.each<[string, () => Promise<Answer>, number, Json]>([
+    [
+      'the emulated run, in progress',
+      () => run(at('4242')),
+      200,
+      { status: 'in_progress', conclusion: null, run_attempt: 1 },
+    ],
+    [
+      'on GitHub Enterprise Server',
+      () => run(at('4242', '1', undefined, '/api/v3')),
+      200,
+      { status: 'in_progress' },
+    ],
+    ['a finished run', () => run(at('41')), 200, { status: 'completed', conclusion: 'success' }],
+    [
+      'a failed attempt',
+      () => run(at('41', '2')),
+      200,
+      { status: 'completed', conclusion: 'failure' },
+    ],
+    ['a deleted run', () => run(at('40')), 404, { message: 'Not Found' }],
+    [
+      'another repository',
+      () => run(at('41', '1', 'octo-org/other')),
+      404,
+      { message: 'Not Found' },
+    ],
+    ['an unknown token', () => run(at('41'), 'ghs_nope'), 401, { message: 'Bad credentials' }],
+    [
+      'no token',
+      () => call(at('41'), { headers: { 'user-agent': 'test' } }),
+      401,
+      { message: 'Bad credentials' },
+    ],
+    [
+      'a token without actions: read',
+      () => run(at('41'), 'ghs_noactions'),
+      403,
+      { message: 'Resource not accessible by integration' },
+    ],
+    [
+      'a token that cannot see the repository',
+      () => run(at('41'), 'ghs_norepo'),
+      404,
+      { message: 'Not Found' },
+    ],
+    [
+      'no User-Agent',
+      () =>
+        fetch(`${sim.url}${at('41')}`, {
+          headers: { authorization: `Bearer ${JOB}`, 'user-agent': '' },
+        }).then(async (r) => ({
+          status: r.status,
+          headers: r.headers,
+          text: '',
+          json: (await r.json()) as Json,
+        })),
+      403,
+      {},
+    ],
+    ['a run GitHub fails on', () => run(at('50')), 502, { message: 'Server Error' }],
+  ])('%s', async (_, ask, status, body) => {
+    sim.set({
+      githubRuns: {
+        '4242.1': 'in_progress',
+        '41.1': 'completed',
+        '41.2': { status: 'completed', conclusion: 'failure' },
+        '50.1': { httpStatus: 502 },
+      },
+      githubTokens: { [JOB]: 'read', ghs_noactions: 'no-actions', ghs_norepo: 'no-repo' },
+    });
+    const answer = await ask();
+    expect(answer.status).toBe(status);
+    expect(answer.json).toMatchObject(body);
+  });
+
+  test('clients made before the run are listed as the instance lists them, without a description when none was given', async () => {
+    const [a, b] = sim.addClients([
+      {
+        name: 'github-actions octo-org/octo-repo run 41.1 build a1b2c3',
+        description: 'made by a job',
+      },
+      { name: 'by hand' },
+    ]);
+    const list = await call('/api/identity/v1/developer-tokens', {
+      headers: { 'x-domo-authentication': SESSION },
+    });
+    expect(list.json).toEqual([
+      expect.objectContaining({ id: a!.tokenId, name: a!.name, description: 'made by a job' }),
+      expect.not.objectContaining({ description: expect.anything() }),
+    ]);
+    expect(b!.deleted).toBe(false);
+    const added = await call('/__sim/clients', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'via admin' }),
+    });
+    expect(added.status).toBe(200);
+    expect(sim.clients.map((c) => c.name)).toContain('via admin');
   });
 });

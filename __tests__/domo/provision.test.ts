@@ -493,7 +493,13 @@ describe('the instance list of API clients, and revocation', () => {
     ],
     ['not by a name that is not text', [{ id: '6', clientId: 'other' }], undefined],
   ])('findListed %s', (_, list, id) => {
-    const entries = list.map((e) => ({ id: e.id, clientId: e.clientId, name: e.name }));
+    const entries = list.map((e) => ({
+      id: e.id,
+      shownId: e.id,
+      clientId: e.clientId,
+      name: e.name,
+      description: undefined,
+    }));
     const listId = list[0]!.id === '7' ? '7' : '';
     expect(findListed(entries, { clientId: full, name: 'mine', listId })?.id).toBe(id);
   });
@@ -548,5 +554,7 @@ test('a list entry whose name is not text is found by its client id only', async
     .get('/api/identity/v1/developer-tokens')
     .reply(200, [{ id: 4, clientId: 'cid-4', name: 7 }]);
   const list = await listClients(transport, INSTANCE, { kind: 'session', credential: 's' });
-  expect(list).toEqual([{ id: '4', clientId: 'cid-4', name: undefined }]);
+  expect(list).toEqual([
+    { id: '4', shownId: '4', clientId: 'cid-4', name: undefined, description: undefined },
+  ]);
 });

@@ -200,7 +200,7 @@ describe('provision mode: names that never collide', () => {
           main,
           /HTTP 400 \(A client named "deploy bot" already exists\)\. A Domo API client named "deploy bot" probably exists already: Domo refuses a second client of the same name\. Set another `client-name`, or leave it empty for a name unique to each run/,
         );
-        expect(main.savedState).toEqual({});
+        expect(main.savedState).toEqual({ isPost: 'true' }); // the mark alone: nothing to revoke
         expect(post.warnings).toEqual([]);
         expect(sim.clients).toHaveLength(1);
         expect(sim.clients[0]!.deleted).toBe(false);
@@ -236,18 +236,8 @@ describe('provision mode: failures before a client exists create nothing', () =>
       /Domo client creation \(POST \/clients\) failed: HTTP 401 \(Full authentication is required to access this resource\)\. The Domo session is not valid/,
       1,
     ],
-    [
-      'an expired developer token',
-      (sim) => inputs(sim, 'developer-token', { 'developer-token': 'expired-dev-token' }),
-      /Domo client creation \(POST \/api\/identity\/v1\/developer-tokens\) failed: HTTP 401 \(Full authentication is required to access this resource\)\. Domo refused the developer token: it has expired or been revoked, or it belongs to another instance than `instance`\. Make a new one in Admin > Security > Access tokens/,
-      1,
-    ],
-    [
-      'a developer token whose owner lacks the grant',
-      (sim) => inputs(sim, 'developer-token', { 'developer-token': 'sim-grantless-token' }),
-      /HTTP 403 \(Forbidden: the user lacks the "Create API OAuth Clients" grant\)\. The developer token's owner may not create API clients: give that user the "Create API OAuth Clients" grant/,
-      1,
-    ],
+    // A developer token refused on creation (an expired one, an owner without the grant):
+    // refusal.e2e.test.ts.
     [
       'two session sources',
       (sim) => inputs(sim, 'password', { 'developer-token': 'sim-developer-token' }),
@@ -282,7 +272,7 @@ describe('provision mode: failures before a client exists create nothing', () =>
       expectFailure(main, message);
       expect(sim.requests).toHaveLength(requests);
       expect(sim.clients).toEqual([]);
-      expect(main.savedState).toEqual({});
+      expect(main.savedState).toEqual({ isPost: 'true' }); // the mark alone: nothing to revoke
       expect(post.exitCode).toBe(0);
       expect(post.warnings).toEqual([]);
       expect(main.stdout + main.stderr).not.toMatch(/may have created/);
@@ -352,7 +342,7 @@ describe('provision mode: never a duplicate client', () => {
           main,
           /Domo may have created the client "github-actions [^"]+" anyway; it was not retried, to avoid a duplicate\./,
         );
-        expect(main.savedState).toEqual({});
+        expect(main.savedState).toEqual({ isPost: 'true' }); // the mark alone: nothing to revoke
       }
       expect(post.exitCode).toBe(0);
       expectClean(sim, main, post);
@@ -405,7 +395,6 @@ describe('provision mode: the post step', () => {
         const client = sim.clients[0]!;
         client.deleted = true;
         const post = await runStep({
-          entry: 'dist/post/index.js',
           inputs: inputs(sim, source),
           state: main.savedState,
         });
@@ -487,7 +476,6 @@ describe('provision mode: the post step', () => {
         expect(main.exitCode).toBe(0);
         arrange(sim);
         const post = await runStep({
-          entry: 'dist/post/index.js',
           inputs: inputs(sim, source),
           state: main.savedState,
         });
@@ -518,7 +506,6 @@ describe('provision mode: the post step', () => {
         },
       });
       const post = await runStep({
-        entry: 'dist/post/index.js',
         inputs: inputs(sim, 'developer-token'),
         state: main.savedState,
       });

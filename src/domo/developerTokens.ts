@@ -55,11 +55,14 @@ export async function createWithDeveloperToken(
 
 /** An entry of the instance's list of API clients. */
 export interface ListedClient {
-  /** The numeric id to revoke it by. */
-  id: string;
+  /** The numeric id to revoke it by; undefined when the list shows none that is usable. */
+  id: string | undefined;
+  /** The id as the list shows it (JSON, cut short), to name an unusable one. */
+  shownId: string;
   /** As the list shows it, which may be shortened. */
   clientId: string | undefined;
   name: string | undefined;
+  description: string | undefined;
 }
 
 export async function listClients(
@@ -82,19 +85,18 @@ export async function listClients(
       detail: 'the answer is neither a list nor an object with `entries`',
     });
   }
-  return entries.flatMap((entry): ListedClient[] => {
-    // Object() makes null and other non-objects an empty entry, which has no id.
+  return entries.map((entry): ListedClient => {
+    // Object() makes null and other non-objects an empty entry, which matches nothing.
     const o: Record<string, unknown> = Object(entry);
-    const id = numericId(o.id);
-    if (!id) return [];
-    const clientId = [o.clientId, o.client_id].find((v) => typeof v === 'string');
-    return [
-      {
-        id,
-        clientId: clientId as string | undefined,
-        name: typeof o.name === 'string' ? o.name : undefined,
-      },
-    ];
+    const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+    return {
+      // A path segment: only digits, never `..`, `/` or a sign, may go into the DELETE's URL.
+      id: numericId(o.id) || undefined,
+      shownId: (JSON.stringify(o.id) ?? 'none').slice(0, 40),
+      clientId: text([o.clientId, o.client_id].find((v) => typeof v === 'string')),
+      name: text(o.name),
+      description: text(o.description),
+    };
   });
 }
 
@@ -112,11 +114,13 @@ export interface ClientTarget {
  * refuses a second client of a name (400), so the name stands for one client only.
  */
 export function findListed(list: ListedClient[], target: ClientTarget): ListedClient | undefined {
+  // An entry the action can revoke before one it cannot, where a list shows the client twice.
+  const entries = [...list.filter((e) => e.id), ...list.filter((e) => !e.id)];
   return (
-    list.find(
-      // A listed id is never empty, so an unknown listId ('') matches nothing.
+    entries.find(
+      // An unknown listId ('') matches no entry: a listed id is never empty.
       (e) => e.id === target.listId || e.clientId === target.clientId,
-    ) ?? list.find((e) => e.name === target.name)
+    ) ?? entries.find((e) => e.name === target.name)
   );
 }
 

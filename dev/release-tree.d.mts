@@ -1,0 +1,13 @@
+// Types for dev/release-tree.mjs, for the tests that check the release tree.
+export const root: string;
+export function runsOf(text: string): Record<string, string>;
+export function runtimeDirectories(runs: Record<string, string>): string[];
+export function releaseFiles(repo?: string): {
+  files: Array<{ name: string; mode: '100644' | '100755' }>;
+  untracked: string[];
+};
+export function resolveTarget(dir: string, env?: Record<string, string | undefined>): string;
+export function writeReleaseTree(
+  dir: string,
+  repo?: string,
+): { files: string[]; untracked: string[]; bytes: number };

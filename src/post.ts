@@ -1,4 +1,0 @@
-import { cleanup } from './cleanup.js';
-import { runPostEntry } from './publish.js';
-
-void runPostEntry(cleanup);
