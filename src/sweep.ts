@@ -121,7 +121,12 @@ export async function sweep(
   for (const { entry, made } of candidates) {
     // One question per run attempt, the current one included, however many clients it made.
     if (!answers.has(key(made))) {
-      answers.set(key(made), await ask(made).catch((err: unknown) => asDomoError(err)));
+      // A failed question keeps its clients; anything but a failed call is a defect to report.
+      const answer = await ask(made).catch((err: unknown) => {
+        if (err instanceof DomoError) return err;
+        throw err;
+      });
+      answers.set(key(made), answer);
     }
     const answer = answers.get(key(made))!;
     const client: SweptClient = {
@@ -193,11 +198,6 @@ function listHint(err: DomoError): string | undefined {
 const key = (made: MadeBy): string => `${made.runId}.${made.attempt}`;
 
 const label = (client: SweptClient): string => `"${client.name}" (id ${client.id})`;
-
-function asDomoError(err: unknown): DomoError {
-  if (err instanceof DomoError) return err;
-  return new DomoError({ call: 'GitHub run check', kind: 'network', detail: describe(err) });
-}
 
 /** The current run, which GitHub must show: else the token cannot be trusted to read runs. */
 async function checkCurrentRun(ask: () => Promise<RunAnswer>, run: GitHubRun): Promise<RunAnswer> {

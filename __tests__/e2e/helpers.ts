@@ -20,6 +20,15 @@ export async function withSimulator<T>(
   }
 }
 
+/** The simulator's four session sources, as provision and sweep mode take them. */
+export type Source = 'password' | 'session-token' | 'session-cookie' | 'developer-token';
+export const SOURCES: Record<Source, Record<string, string>> = {
+  password: { username: 'ci@acme.example', password: 'sim-password' },
+  'session-token': { 'session-token': 'sim-session-token' },
+  'session-cookie': { 'session-cookie': 'sim-dsid-cookie' },
+  'developer-token': { 'developer-token': 'sim-developer-token' },
+};
+
 export const basic = (id: string, secret: string) =>
   Buffer.from(`${id}:${secret}`).toString('base64');
 

@@ -9,7 +9,15 @@
 import { describe, expect, test } from '@jest/globals';
 import { runJob, runStep } from '../../dev/runner.mjs';
 import type { StepResult } from '../../dev/runner.mjs';
-import { basic, expectFailure, expectNoLeaks, withSimulator, type Simulator } from './helpers.js';
+import {
+  basic,
+  expectFailure,
+  expectNoLeaks,
+  SOURCES,
+  withSimulator,
+  type Simulator,
+  type Source,
+} from './helpers.js';
 
 const NAME = /^github-actions octo-org\/octo-repo run 4242\.1 \S+ [0-9a-f]{6}$/;
 const DESCRIPTION =
@@ -17,13 +25,6 @@ const DESCRIPTION =
 const LIST = '/api/identity/v1/developer-tokens';
 const routes = (sim: Simulator) => sim.requests.map((r) => `${r.method} ${r.route}`);
 
-type Source = 'password' | 'session-token' | 'session-cookie' | 'developer-token';
-const SOURCES: Record<Source, Record<string, string>> = {
-  password: { username: 'ci@acme.example', password: 'sim-password' },
-  'session-token': { 'session-token': 'sim-session-token' },
-  'session-cookie': { 'session-cookie': 'sim-dsid-cookie' },
-  'developer-token': { 'developer-token': 'sim-developer-token' },
-};
 const inputs = (
   sim: Simulator,
   source: Source = 'password',

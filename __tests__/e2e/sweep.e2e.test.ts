@@ -7,7 +7,14 @@
 import { describe, expect, test } from '@jest/globals';
 import { JOB_TOKEN, runJob, runStep, summaryText } from '../../dev/runner.mjs';
 import type { StepResult } from '../../dev/runner.mjs';
-import { expectFailure, expectNoLeaks, withSimulator, type Simulator } from './helpers.js';
+import {
+  expectFailure,
+  expectNoLeaks,
+  SOURCES,
+  withSimulator,
+  type Simulator,
+  type Source,
+} from './helpers.js';
 
 const REPO = 'octo-org/octo-repo';
 const desc = (runId: string, repo = REPO) =>
@@ -17,14 +24,6 @@ const name = (run: string, job = 'build', suffix = 'a1b2c3', repo = REPO) =>
 const runUrl = (run: string) => {
   const [id, attempt] = run.split('.');
   return `https://github.com/${REPO}/actions/runs/${id}/attempts/${attempt}`;
-};
-
-type Source = 'password' | 'session-token' | 'session-cookie' | 'developer-token';
-const SOURCES: Record<Source, Record<string, string>> = {
-  password: { username: 'ci@acme.example', password: 'sim-password' },
-  'session-token': { 'session-token': 'sim-session-token' },
-  'session-cookie': { 'session-cookie': 'sim-dsid-cookie' },
-  'developer-token': { 'developer-token': 'sim-developer-token' },
 };
 
 const sweepInputs = (
