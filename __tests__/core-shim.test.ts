@@ -4,86 +4,10 @@
  * stdout, the same file commands (delimiters aside, which are random), the same summary, the
  * same environment and exit code, the same errors.
  */
-import { afterAll, afterEach, beforeEach, expect, jest, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
 import * as real from '@actions/core';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as shim from '../src/shims/core.js';
-
-type Core = typeof shim;
-
-// One directory for the file: each summary keeps the first path it writes to.
-const dir = mkdtempSync(join(tmpdir(), 'domo-auth-core-shim-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const FILES = {
-  GITHUB_OUTPUT: join(dir, 'output'),
-  GITHUB_ENV: join(dir, 'env'),
-  GITHUB_STATE: join(dir, 'state'),
-  GITHUB_STEP_SUMMARY: join(dir, 'summary'),
-};
-
-const saved = { ...process.env };
-beforeEach(() => {
-  for (const key of ['RUNNER_DEBUG', 'STATE_key', 'SHIM_VAR']) delete process.env[key];
-});
-afterEach(() => {
-  jest.restoreAllMocks();
-  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-  Object.assign(process.env, saved);
-  process.exitCode = undefined;
-});
-
-/** Everything one implementation did for `calls`, with the random delimiters made equal. */
-async function observe(core: Core, calls: (core: Core) => unknown, env: NodeJS.ProcessEnv) {
-  for (const file of Object.values(FILES)) writeFileSync(file, '');
-  Object.assign(process.env, FILES, env);
-  for (const [key, value] of Object.entries(env)) if (value === undefined) delete process.env[key];
-  process.exitCode = undefined;
-  let stdout = '';
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  let result: unknown;
-  try {
-    const returned = await calls(core);
-    result = { returned: returned === core.summary ? 'the summary' : returned };
-  } catch (err) {
-    result = { threw: err instanceof Error ? err.message : err };
-  } finally {
-    spy.mockRestore();
-  }
-  const same = (text: string) => text.replace(/ghadelimiter_[0-9a-f-]{36}/g, 'ghadelimiter_X');
-  const files = Object.fromEntries(
-    Object.entries(FILES).map(([name, file]) => [name, same(readFileSync(file, 'utf8'))]),
-  );
-  const seen = {
-    stdout,
-    files,
-    result,
-    exitCode: process.exitCode,
-    SHIM_VAR: process.env.SHIM_VAR,
-  };
-  process.exitCode = undefined;
-  return seen;
-}
-
-// First in the file: @actions/core's summary keeps the path of its first write.
-test('the summary without a file fails as @actions/core fails, and keeps its buffer', async () => {
-  const calls = async (core: Core) => {
-    await core.summary
-      .addRaw('kept')
-      .write()
-      .catch((err: Error) => core.info(err.message));
-    return core.summary.emptyBuffer().stringify();
-  };
-  const env = { GITHUB_STEP_SUMMARY: undefined };
-  const fromShim = await observe(shim, calls, env);
-  const fromReal = await observe(real as unknown as Core, calls, env);
-  expect(fromShim.stdout).toContain('Unable to find environment variable for $GITHUB_STEP_SUMMARY');
-  expect(fromShim).toEqual(fromReal);
-});
+import { FILES, observe, type Core } from './helpers/core-observe.js';
 
 const HOSTILE = 'a%b\r\nc:d,e::f\n##[error]g';
 
@@ -103,7 +27,7 @@ test.each<[string, (core: Core) => unknown, NodeJS.ProcessEnv?]>([
   [
     'setOutput, a file that is gone',
     (core) => core.setOutput('out', 'x'),
-    { GITHUB_OUTPUT: join(dir, 'gone') },
+    { GITHUB_OUTPUT: `${FILES.GITHUB_OUTPUT}-gone` },
   ],
   ['exportVariable', (core) => core.exportVariable('SHIM_VAR', HOSTILE)],
   ['exportVariable, a number', (core) => core.exportVariable('SHIM_VAR', 42)],

@@ -120,6 +120,12 @@ describe("candidateOf: only provision mode's own clients for this repository", (
     ['seven hex digits', 'github-actions acme/site run 41.1 build 0a1b2c3', desc('41'), undefined],
     ['no attempt', 'github-actions acme/site run 41 build 0a1b2c', desc('41'), undefined],
     [
+      'more before the run id',
+      'github-actions acme/site run x 41.1 build 0a1b2c',
+      desc('41'),
+      undefined,
+    ],
+    [
       'a run id that is not a number',
       'github-actions acme/site run local.1 build 0a1b2c',
       desc('local'),
@@ -375,7 +381,9 @@ describe('sweep', () => {
       await run(deps);
       expect(named('error')).toHaveLength(1);
       expect(named('error')[0]).toMatch(message);
-      expect(named('error')[0]).toContain('`github-token`');
+      expect(named('error')[0]).toContain(
+        "Sweep mode revokes nothing unless `github-token` can read this repository's workflow runs: give the job `permissions: actions: read`",
+      );
       expect(outputs()).toEqual({});
       expect(nock.isDone()).toBe(true);
     },
@@ -502,6 +510,7 @@ describe('sweep', () => {
     [403, 'use the credential your provision jobs use'],
     [404, 'HTTP 404 (Forbidden).'],
   ])('a list that cannot be read (%d) fails the step and sets no outputs', async (status, hint) => {
+    // 404 has no advice of its own: the message ends with Domo's words.
     github().get(runPath('900', '1')).reply(200, { status: 'in_progress' });
     domo().get(LIST).reply(status, { message: 'Forbidden' });
     await run(deps);
@@ -509,6 +518,101 @@ describe('sweep', () => {
       expect.stringMatching(new RegExp(`^Domo API client list .* HTTP ${status} \\(Forbidden\\)`)),
     ]);
     expect(named('error')[0]).toContain(hint);
+    if (status === 404) expect(named('error')[0]).toMatch(/HTTP 404 \(Forbidden\)\.$/);
     expect(outputs()).toEqual({});
+  });
+
+  test('with a session token, the instance API is asked with X-DOMO-Authentication', async () => {
+    delete process.env['INPUT_DEVELOPER-TOKEN'];
+    process.env['INPUT_SESSION-TOKEN'] = 'sess-SECRET';
+    github().get(runPath('900', '1')).reply(200, { status: 'in_progress' });
+    const scope = nock(INSTANCE, {
+      reqheaders: { 'x-domo-authentication': 'sess-SECRET' },
+      badheaders: ['x-domo-developer-token'],
+    })
+      .get(LIST)
+      .reply(200, []);
+    await run(deps);
+    expect(named('error')).toEqual([]);
+    scope.done();
+  });
+
+  test('two orphans not revoked: both named, each with why, in the log and the error', async () => {
+    github()
+      .get(runPath('900', '1'))
+      .reply(200, { status: 'in_progress' })
+      .get(runPath('41', '1'))
+      .reply(200, { status: 'completed' });
+    const both = [listed(1, '41.1'), listed(2, '41.1', '222222')];
+    domo()
+      .get(LIST)
+      .reply(200, both)
+      .delete(`${LIST}/1`)
+      .reply(403, { message: 'no' })
+      .delete(`${LIST}/2`)
+      .reply(403, { message: 'no' })
+      .get(LIST)
+      .reply(200, both);
+    await run(deps);
+    const why =
+      'Domo API client revocation (DELETE /api/identity/v1/developer-tokens/{id}) failed: HTTP 403 (no).';
+    expect(named('error')).toEqual([
+      `2 of 2 orphaned Domo API client(s) not revoked: "${name('41.1')}" (id 1): ${why}; "${name('41.1', '222222')}" (id 2): ${why}. Revoke them by hand in ${INSTANCE}: Admin > Security > Access tokens (API clients).`,
+    ]);
+    expect(stdout).toContain(
+      `Orphaned Domo API client "${name('41.1')}" (id 1), run https://github.com/acme/site/actions/runs/41/attempts/1 completed: not revoked (${why}).`,
+    );
+  });
+
+  test('the summary: the run as a link named by its id and attempt; a status GitHub did not give is unknown', async () => {
+    github()
+      .get(runPath('900', '1'))
+      .reply(200, { status: 'in_progress' })
+      .get(runPath('41', '2'))
+      .times(2)
+      .reply(500, '');
+    domo()
+      .get(LIST)
+      .reply(200, [listed(1, '41.2')]);
+    await run(deps);
+    const html = readFileSync(SUMMARY, 'utf8');
+    expect(html).toContain(
+      '<td><a href="https://github.com/acme/site/actions/runs/41/attempts/2">41 (attempt 2)</a></td><td>unknown</td><td>kept: GitHub did not answer</td>',
+    );
+  });
+
+  test('an orphan under an unusable id that the list no longer shows counts as revoked, whatever else has no id', async () => {
+    github()
+      .get(runPath('900', '1'))
+      .reply(200, { status: 'in_progress' })
+      .get(runPath('41', '1'))
+      .reply(200, { status: 'completed' });
+    const other = { name: 'someone else', description: 'x' };
+    domo()
+      .get(LIST)
+      .reply(200, [{ ...listed(1, '41.1'), id: '1.5' }, other])
+      .get(LIST)
+      .reply(200, [other]);
+    await run(deps);
+    expect(named('error')).toEqual([]);
+    expect(outputs()).toEqual({ orphans: '1', revoked: '1' });
+  });
+
+  test('an orphan still listed under its id, though renamed, is not revoked', async () => {
+    github()
+      .get(runPath('900', '1'))
+      .reply(200, { status: 'in_progress' })
+      .get(runPath('41', '1'))
+      .reply(200, { status: 'completed' });
+    domo()
+      .get(LIST)
+      .reply(200, [listed(7, '41.1')])
+      .delete(`${LIST}/7`)
+      .reply(204)
+      .get(LIST)
+      .reply(200, [{ id: 7, name: 'renamed' }]);
+    await run(deps);
+    expect(named('error')[0]).toContain('still listed after the DELETE');
+    expect(outputs()).toEqual({ orphans: '1', revoked: '0' });
   });
 });

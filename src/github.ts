@@ -59,7 +59,8 @@ function runHint(err: DomoError): string | undefined {
         ? "GitHub's API rate limit for this token is spent: run the sweep later, or less often."
         : 'The token may not read workflow runs: give the job `permissions: actions: read`.';
     default:
-      if (err.kind === 'http' && (err.status ?? 0) >= 500) return 'GitHub had a server error.';
+      // Only an HTTP answer has a status of 500 or more (a redirect's is 3xx).
+      if ((err.status ?? 0) >= 500) return 'GitHub had a server error.';
       return err.kind === 'http' ? undefined : "Check the runner's GITHUB_API_URL and its network.";
   }
 }

@@ -337,18 +337,28 @@ describe('sweep: hostile text from GitHub and Domo', () => {
         ]);
         sim.fault('delete-dev-token', {
           kind: 'status',
-          status: 400,
+          status: 500,
           body: { message: hostile },
           times: Infinity,
         });
+        // The list as the instance would show it, plus an orphan under a hostile id, twice:
+        // before the DELETEs and to confirm them.
+        const listed = [
+          ...made.map((c) => ({ id: c.tokenId, name: c.name, description: c.description })),
+          { id: hostile, name: name('41.2', 'odd-id', 'fedcba'), description: desc('41') },
+        ];
+        sim.fault('list-dev-tokens', { kind: 'body', body: listed, times: 2 });
         const step = await runStep({
           inputs: sweepInputs(sim, { retries: '0' }),
           env: env(sim),
           debug,
         });
-        // Every DELETE answered 400, so the two orphans are still listed.
-        expectFailure(step, /^2 of 2 orphaned Domo API client\(s\) not revoked: /);
-        expect(step.outputs).toEqual({ orphans: '2', revoked: '0' });
+        // Every DELETE failed, with Domo's hostile words, and the odd id is never sent.
+        expectFailure(step, /^3 of 3 orphaned Domo API client\(s\) not revoked: /);
+        expect(step.errors[0]).toContain('under an id that is not a plain number');
+        expect(step.errors[0]).toContain('HTTP 500 (');
+        expect(sim.requests.filter((r) => r.route === 'delete-dev-token')).toHaveLength(2);
+        expect(step.outputs).toEqual({ orphans: '3', revoked: '0' });
         expect(step.warnings).toHaveLength(1);
         const everything = `${step.stdout}\n${step.stderr}`;
         expect(everything).not.toContain('##[');
