@@ -316,6 +316,15 @@ const github = () =>
     },
   });
 const domo = () => nock(INSTANCE, { reqheaders: { 'x-domo-developer-token': 'dev-SECRET' } });
+/** GitHub shows the current run in progress, then answers once for the given run attempt. */
+const githubSays = (run: string, status: number, body: nock.Body) => {
+  const [id, attempt] = run.split('.') as [string, string];
+  github()
+    .get(runPath('900', '1'))
+    .reply(200, { status: 'in_progress' })
+    .get(runPath(id, attempt))
+    .reply(status, body);
+};
 
 describe('sweep', () => {
   test('revokes the clients of finished and deleted runs, keeps the rest, asks once per attempt', async () => {
@@ -430,11 +439,7 @@ describe('sweep', () => {
   });
 
   test('a dry run revokes nothing', async () => {
-    github()
-      .get(runPath('900', '1'))
-      .reply(200, { status: 'in_progress' })
-      .get(runPath('41', '1'))
-      .reply(200, { status: 'completed' });
+    githubSays('41.1', 200, { status: 'completed' });
     domo()
       .get(LIST)
       .reply(200, [listed(1, '41.1')]);
@@ -472,11 +477,7 @@ describe('sweep', () => {
       'not confirmed: the list could not be read again',
     ],
   ])('%s: one error naming it; the outputs are still set', async (_, rest, why) => {
-    github()
-      .get(runPath('900', '1'))
-      .reply(200, { status: 'in_progress' })
-      .get(runPath('41', '1'))
-      .reply(200, { status: 'completed' });
+    githubSays('41.1', 200, { status: 'completed' });
     rest(
       domo()
         .get(LIST)
@@ -492,11 +493,7 @@ describe('sweep', () => {
   });
 
   test('an orphan listed under an id that is not a number is not deleted', async () => {
-    github()
-      .get(runPath('900', '1'))
-      .reply(200, { status: 'in_progress' })
-      .get(runPath('41', '1'))
-      .reply(200, { status: 'completed' });
+    githubSays('41.1', 200, { status: 'completed' });
     const hostile = { ...listed(1, '41.1'), id: '../1' };
     domo().get(LIST).reply(200, [hostile]).get(LIST).reply(200, [hostile]);
     await run(deps);
@@ -538,11 +535,7 @@ describe('sweep', () => {
   });
 
   test('two orphans not revoked: both named, each with why, in the log and the error', async () => {
-    github()
-      .get(runPath('900', '1'))
-      .reply(200, { status: 'in_progress' })
-      .get(runPath('41', '1'))
-      .reply(200, { status: 'completed' });
+    githubSays('41.1', 200, { status: 'completed' });
     const both = [listed(1, '41.1'), listed(2, '41.1', '222222')];
     domo()
       .get(LIST)
@@ -582,11 +575,7 @@ describe('sweep', () => {
   });
 
   test('an orphan under an unusable id that the list no longer shows counts as revoked, whatever else has no id', async () => {
-    github()
-      .get(runPath('900', '1'))
-      .reply(200, { status: 'in_progress' })
-      .get(runPath('41', '1'))
-      .reply(200, { status: 'completed' });
+    githubSays('41.1', 200, { status: 'completed' });
     const other = { name: 'someone else', description: 'x' };
     domo()
       .get(LIST)
@@ -599,11 +588,7 @@ describe('sweep', () => {
   });
 
   test('an orphan still listed under its id, though renamed, is not revoked', async () => {
-    github()
-      .get(runPath('900', '1'))
-      .reply(200, { status: 'in_progress' })
-      .get(runPath('41', '1'))
-      .reply(200, { status: 'completed' });
+    githubSays('41.1', 200, { status: 'completed' });
     domo()
       .get(LIST)
       .reply(200, [listed(7, '41.1')])
