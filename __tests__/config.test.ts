@@ -1,13 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
-import {
-  clientDescription,
-  defaultClientName,
-  githubRun,
-  parseConfig,
-  secretInputValues,
-  type RawInputs,
-} from '../src/config.js';
+import { githubRun, parseConfig, secretInputValues, type RawInputs } from '../src/config.js';
 import { ActionError, InputError } from '../src/errors.js';
+import { clientDescription, defaultName as defaultClientName } from '../src/names.js';
 
 const env = {
   GITHUB_REPOSITORY: 'octo-org/octo-repo',
@@ -37,6 +31,7 @@ describe('token mode', () => {
   test('defaults match the contract', () => {
     const { config, warnings } = parse(token);
     expect(config).toEqual({
+      tokenCommand: false,
       mode: 'token',
       scopes: ['data'],
       apiUrl: 'https://api.domo.com',
@@ -132,8 +127,8 @@ describe('token mode', () => {
       'client-name': 'x',
     });
     expect(warnings).toEqual([
-      'Input `instance` applies only to mode: provision; it is ignored.',
-      'Input `username` applies only to mode: provision; it is ignored.',
+      'Input `instance` does not apply to mode: token; it is ignored.',
+      'Input `username` does not apply to mode: token; it is ignored.',
       'Input `client-name` applies only to mode: provision; it is ignored.',
     ]);
     expect(parse({ ...token, 'delete-client': 'false' }).warnings).toHaveLength(1);
@@ -152,7 +147,7 @@ describe('bad inputs fail before any request, naming the input', () => {
       'bad mode',
       { ...token, mode: 'tokens' },
       'mode',
-      /"token", "provision" or "sweep" \(got "tokens"\)/,
+      /"token", "provision", "login" or "sweep" \(got "tokens"\)/,
     ],
     ['http to a remote host', { ...token, 'api-url': 'http://api.domo.com' }, 'api-url', /https/],
     ['http to a private host', { ...token, 'api-url': 'http://10.0.0.1' }, 'api-url', /loopback/],
@@ -464,6 +459,7 @@ describe('sweep mode', () => {
   test('the instance, one session source, the GitHub token and the run from the runner', () => {
     const { config, warnings } = parseConfig(sweep, runner);
     expect(config).toEqual({
+      tokenCommand: false,
       mode: 'sweep',
       scopes: [],
       apiUrl: 'https://api.domo.com',
@@ -580,8 +576,8 @@ describe('sweep mode', () => {
     );
     expect(config.sweep!.dryRun).toBe(true);
     expect(warnings).toEqual([
-      'Input `client-id` does not apply to mode: sweep; it is ignored.',
-      'Input `client-name` does not apply to mode: sweep; it is ignored.',
+      'Input `client-id` applies only to mode: token; it is ignored.',
+      'Input `client-name` applies only to mode: provision; it is ignored.',
       'Input `api-url` does not apply to mode: sweep; it is ignored.',
       'Input `export-env` does not apply to mode: sweep; it is ignored.',
       'Input `env-var` does not apply to mode: sweep; it is ignored.',

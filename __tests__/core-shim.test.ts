@@ -6,10 +6,26 @@
  */
 import { expect, test } from '@jest/globals';
 import * as real from '@actions/core';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as shim from '../src/shims/core.js';
 import { FILES, observe, type Core } from './helpers/core-observe.js';
 
 const HOSTILE = 'a%b\r\nc:d,e::f\n##[error]g';
+
+/** GITHUB_PATH, which the helper does not watch: beside its files, so removed with them. */
+const PATH_FILE = `${FILES.GITHUB_OUTPUT}-path`;
+
+/** addPath, and what it did to GITHUB_PATH and to PATH (put back before the next module runs). */
+const addPath = (folder: string) => (core: Core) => {
+  writeFileSync(PATH_FILE, '');
+  const before = process.env.PATH;
+  try {
+    core.addPath(folder);
+    return { file: readFileSync(PATH_FILE, 'utf8'), PATH: process.env.PATH };
+  } finally {
+    process.env.PATH = before;
+  }
+};
 
 test.each<[string, (core: Core) => unknown, NodeJS.ProcessEnv?]>([
   ['setSecret', (core) => core.setSecret(HOSTILE)],
@@ -23,14 +39,11 @@ test.each<[string, (core: Core) => unknown, NodeJS.ProcessEnv?]>([
   ['isDebug, RUNNER_DEBUG=true', (core) => core.isDebug(), { RUNNER_DEBUG: 'true' }],
   ['setOutput', (core) => core.setOutput('out', HOSTILE)],
   ['setOutput, not a string', (core) => core.setOutput('out', { a: [1, null] })],
+  ['setOutput, null', (core) => core.setOutput('out', null)],
   ['setOutput, no file', (core) => core.setOutput('out', HOSTILE), { GITHUB_OUTPUT: undefined }],
-  [
-    'setOutput, a file that is gone',
-    (core) => core.setOutput('out', 'x'),
-    { GITHUB_OUTPUT: `${FILES.GITHUB_OUTPUT}-gone` },
-  ],
   ['exportVariable', (core) => core.exportVariable('SHIM_VAR', HOSTILE)],
   ['exportVariable, a number', (core) => core.exportVariable('SHIM_VAR', 42)],
+  ['exportVariable, undefined', (core) => core.exportVariable('SHIM_VAR', undefined)],
   [
     'exportVariable, no file',
     (core) => core.exportVariable('SHIM_VAR', HOSTILE),
@@ -44,6 +57,9 @@ test.each<[string, (core: Core) => unknown, NodeJS.ProcessEnv?]>([
     { GITHUB_STATE: undefined },
   ],
   ['saveState, no name, no file', (core) => core.saveState('', 'v'), { GITHUB_STATE: undefined }],
+  ['saveState, null, no file', (core) => core.saveState('key', null), { GITHUB_STATE: undefined }],
+  ['addPath', addPath(`/opt/${HOSTILE}`), { GITHUB_PATH: PATH_FILE }],
+  ['addPath, no file', addPath(`/opt/${HOSTILE}`), { GITHUB_PATH: undefined }],
   ['getState', (core) => core.getState('key'), { STATE_key: HOSTILE }],
   ['getState, none', (core) => core.getState('key')],
   [
@@ -80,3 +96,25 @@ test.each<[string, (core: Core) => unknown, NodeJS.ProcessEnv?]>([
   const fromReal = await observe(real as unknown as Core, calls, env);
   expect(fromShim).toEqual(fromReal);
 });
+
+test.each<[string, (core: Core) => unknown]>([
+  ['GITHUB_OUTPUT', (core) => core.setOutput('out', 'x')],
+  ['GITHUB_ENV', (core) => core.exportVariable('SHIM_VAR', 'x')],
+  ['GITHUB_STATE', (core) => core.saveState('key', 'x')],
+  ['GITHUB_PATH', (core) => core.addPath('/opt/x')],
+])(
+  '%s names a file that is gone: both fail the same way, and neither makes it',
+  async (name, call) => {
+    const gone = `${FILES.GITHUB_OUTPUT}-gone`;
+    // Removed before each module runs: one that made the file must not hand it to the other.
+    const calls = (core: Core) => {
+      rmSync(gone, { force: true });
+      return call(core);
+    };
+    const fromShim = await observe(shim, calls, { [name]: gone });
+    expect(fromShim.result).toEqual({ threw: `Missing file at path: ${gone}` });
+    expect(existsSync(gone)).toBe(false);
+    expect(fromShim).toEqual(await observe(real as unknown as Core, calls, { [name]: gone }));
+    expect(existsSync(gone)).toBe(false);
+  },
+);

@@ -1,9 +1,10 @@
 /**
- * The documentation's promises: README tables in step with action.yml, a README short enough
- * to read (with a table of contents that matches it), links that lead somewhere, no text that
- * only makes sense inside the team, and a Troubleshooting page with a heading for every error
- * and warning the action can print, found by running bad inputs and failing answers through
- * the real code.
+ * The documentation's promises: a README short enough to read, with its sections in the
+ * promised order and a table of contents that matches them (its inputs and outputs tables are
+ * generated from action.yml and held to it in readme-tables.test.ts), links that lead somewhere,
+ * no text that only makes sense inside the team, and a Troubleshooting page with a heading for
+ * every error and warning the action can print, found by running bad inputs and failing answers
+ * through the real code.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,22 +14,13 @@ import path from 'node:path';
 import { parseCommands, parseFileCommands } from '../dev/runner.mjs';
 
 const { run } = await import('../src/main.js');
-const { cleanup } = await import('../src/cleanup.js');
-const { resetMasks } = await import('../src/publish.js');
+const { cleanup } = await import('../src/stories/cleanup.js');
+const { resetMasks } = await import('../src/log.js');
 const { classify } = await import('../src/http.js');
 type Transport = import('../src/http.js').Transport;
 type HttpRequest = import('../src/http.js').HttpRequest;
 
-import {
-  ROOT,
-  action,
-  actionInputs,
-  actionOutputs,
-  mapping,
-  nonEmptyString,
-  read,
-  type Mapping,
-} from './helpers/repo.js';
+import { ROOT, action, mapping, read, type Mapping } from './helpers/repo.js';
 
 /** Fails with `message` unless `ok`: for checks whose failure must say what was looked for. */
 function check(ok: boolean, message: string): void {
@@ -56,53 +48,6 @@ function headings(markdown: string, level: number): string[] {
   return prose(markdown)
     .filter((line) => line.startsWith(marker))
     .map((line) => line.slice(marker.length).trim());
-}
-
-/** Cells of one `| a | b |` line; `\|` inside a cell is not a separator. */
-function cells(line: string): string[] {
-  return line
-    .trim()
-    .replace(/^\|/, '')
-    .replace(/(?<!\\)\|$/, '')
-    .split(/(?<!\\)\|/)
-    .map((cell) => cell.trim().replace(/\\\|/g, '|'));
-}
-
-interface Table {
-  header: string[];
-  rows: string[][];
-}
-
-/** The first table under the `## <heading>` section of a markdown document. */
-function tableUnder(markdown: string, heading: string): Table {
-  const lines = markdown.split(/\r?\n/);
-  const start = lines.findIndex((line) => line.trim() === `## ${heading}`);
-  check(start >= 0, `README has no line "## ${heading}"`);
-  let end = lines.findIndex((line, i) => i > start && /^##?\s/.test(line));
-  if (end < 0) end = lines.length;
-  const section = lines.slice(start + 1, end);
-  const first = section.findIndex((line) => line.trim().startsWith('|'));
-  check(first >= 0, `"## ${heading}" has no table (no line starting with "|")`);
-  let last = first;
-  while (last < section.length && section[last]!.trim().startsWith('|')) last += 1;
-  const [headerLine, separatorLine, ...rowLines] = section.slice(first, last);
-  const header = cells(headerLine!);
-  const separator = cells(separatorLine ?? '');
-  check(
-    separator.length === header.length && separator.every((c) => /^:?-{3,}:?$/.test(c)),
-    `"## ${heading}": the table's second line is not a separator row like "| --- | --- |"`,
-  );
-  return { header, rows: rowLines.map(cells) };
-}
-
-/** `` `name` `` -> name; anything else is not a code span. */
-function codeSpan(cell: string): string | undefined {
-  return /^`([^`]+)`$/.exec(cell)?.[1];
-}
-
-/** How the README writes a default: `value` in backticks, or an em dash for none. */
-function readmeDefault(value: unknown): string {
-  return value === undefined || value === null || String(value) === '' ? '—' : `\`${value}\``;
 }
 
 /**
@@ -163,7 +108,9 @@ describe('README', () => {
     expect(sections).toEqual([
       'Contents',
       'Quick start',
+      'Deploy with the Domo CLI',
       'Usage',
+      'Jobs longer than an hour',
       'Inputs',
       'Outputs',
       'Environment variables',
@@ -224,75 +171,20 @@ describe('README', () => {
     const scripts = mapping(mapping(JSON.parse(read('package.json'))).scripts);
     expect(scripts['docs:summary-image']).toBe('node dev/summary-image.mjs');
   });
+});
 
-  describe('Inputs table', () => {
-    const table = tableUnder(readme, 'Inputs');
-    const rows = new Map(table.rows.map((row) => [codeSpan(row[0] ?? ''), row]));
-
-    test('has the columns Input | Default | Description', () => {
-      expect(table.header).toEqual(['Input', 'Default', 'Description']);
-      for (const row of table.rows) expect(row).toHaveLength(3);
-    });
-
-    test('names every input of action.yml in backticks, once, in its order, and nothing else', () => {
-      const names = table.rows.map((row) => codeSpan(row[0] ?? '') ?? `not a code span: ${row[0]}`);
-      expect(names).toEqual(Object.keys(actionInputs));
-    });
-
-    const inputDefaults = Object.keys(actionInputs).map((name): [string, unknown] => [
-      name,
-      mapping(actionInputs[name]).default,
-    ]);
-
-    test.each(inputDefaults)(
-      '`%s` is documented with its default from action.yml',
-      (name, defaultValue) => {
-        const row = rows.get(name);
-        check(row !== undefined, `README.md's Inputs table has no row "| \`${name}\` | ..."`);
-        expect(row![1]).toBe(readmeDefault(defaultValue));
-        expect(nonEmptyString(row![2])).toBe(true);
-      },
+test("package.json's description names every mode that action.yml's `mode` offers", () => {
+  const modes = [
+    ...String(mapping(mapping(action.inputs).mode).description).matchAll(/"(\w+)"/g),
+  ].map((m) => m[1]!);
+  expect(modes).toEqual(expect.arrayContaining(['token', 'provision', 'login', 'sweep']));
+  const description = String(mapping(JSON.parse(read('package.json'))).description);
+  for (const mode of modes) {
+    check(
+      description.includes(`${mode} mode`),
+      `package.json's description does not name ${mode} mode`,
     );
-
-    // The texts that say how an input behaves, not just what it is, must agree word for word.
-    test.each([
-      ['github-token', 'permissions: actions: read'],
-      ['developer-token', 'X-DOMO-Developer-Token'],
-      ['developer-token', 'Admin > Security > Access tokens'],
-      [
-        'client-name',
-        '<GITHUB_REPOSITORY> run <GITHUB_RUN_ID>.<GITHUB_RUN_ATTEMPT> <GITHUB_JOB> <6 random hex digits>',
-      ],
-    ])('`%s` says "%s", as action.yml does', (name, words) => {
-      expect(String(mapping(actionInputs[name]).description)).toContain(words);
-      check(
-        (rows.get(name)?.[2] ?? '').includes(words),
-        `README.md's row for \`${name}\` does not say "${words}"`,
-      );
-    });
-  });
-
-  describe('Outputs table', () => {
-    const table = tableUnder(readme, 'Outputs');
-    const rows = new Map(table.rows.map((row) => [codeSpan(row[0] ?? ''), row]));
-
-    test('has the columns Output | Description', () => {
-      expect(table.header).toEqual(['Output', 'Description']);
-      for (const row of table.rows) expect(row).toHaveLength(2);
-    });
-
-    test('names every output of action.yml in backticks, once, in its order, and nothing else', () => {
-      const names = table.rows.map((row) => codeSpan(row[0] ?? '') ?? `not a code span: ${row[0]}`);
-      expect(names).toEqual(Object.keys(actionOutputs));
-    });
-
-    test.each(Object.keys(actionOutputs))('`%s` is documented', (name) => {
-      check(
-        nonEmptyString(rows.get(name)?.[1]),
-        `README.md's Outputs table has no row "| \`${name}\` | <description> |"`,
-      );
-    });
-  });
+  }
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -306,6 +198,8 @@ describe('links', () => {
       expect.arrayContaining([
         'docs/TROUBLESHOOTING.md',
         'docs/behaviour.md',
+        'docs/login-mode.md',
+        'docs/long-jobs.md',
         'docs/performance.md',
         'docs/provision-mode.md',
         'docs/sweep.md',
@@ -392,7 +286,19 @@ const headingsFor = (message: string): string[] =>
   messageHeadings.filter((_, i) => headingPatterns[i]!.test(message));
 
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | Error;
-type Route = 'token' | 'signon' | 'create' | 'create-dev' | 'list' | 'revoke' | 'me' | 'run';
+type Route =
+  | 'token'
+  | 'signon'
+  | 'create'
+  | 'create-dev'
+  | 'list'
+  | 'revoke'
+  | 'me'
+  | 'run'
+  | 'run-only'
+  | 'tokens'
+  | 'mint'
+  | 'revoke-token';
 
 interface Scenario {
   inputs: Record<string, string>;
@@ -404,6 +310,8 @@ interface Scenario {
   env?: Record<string, string>;
   /** Clients the instance lists from the start, as a sweep finds them. */
   clients?: Listed[];
+  /** Access tokens the instance lists. */
+  tokens?: Listed[];
 }
 
 interface Listed {
@@ -420,6 +328,12 @@ function route(request: HttpRequest): Route {
   const { pathname } = new URL(request.url);
   // GitHub's "get a workflow run attempt", which sweep mode asks.
   if (/\/actions\/runs\/\d+\/attempts\/\d+$/.test(pathname)) return 'run';
+  // "Get a workflow run", asked when an attempt answers 404.
+  if (/\/actions\/runs\/\d+$/.test(pathname)) return 'run-only';
+  if (/\/api\/data\/v1\/accesstokens\/[^/]+$/.test(pathname)) return 'revoke-token';
+  if (pathname.endsWith('/api/data/v1/accesstokens')) {
+    return request.method === 'POST' ? 'mint' : 'tokens';
+  }
   if (pathname.endsWith('/oauth/token')) return 'token';
   if (pathname.endsWith('/api/content/v2/authentication')) return 'signon';
   if (pathname.endsWith('/api/content/v2/users/me')) return 'me';
@@ -438,6 +352,7 @@ function route(request: HttpRequest): Route {
  */
 function fakeDomo(scenario: Scenario, created: Mapping[]): Transport {
   const listed: Listed[] = [...(scenario.clients ?? [])];
+  const tokens: Listed[] = [...(scenario.tokens ?? [])];
   const turns = new Map<Route, number>();
   let next = 1;
   return async (request) => {
@@ -489,6 +404,23 @@ function fakeDomo(scenario: Scenario, created: Mapping[]): Transport {
       }
       case 'list':
         return reply(200, listed);
+      case 'run-only':
+        return reply(404, { message: 'Not Found' });
+      case 'tokens':
+        return reply(200, tokens);
+      case 'mint': {
+        const entry = { id: next, clientId: '', name: String(sent.name) };
+        next += 1;
+        tokens.push(entry);
+        return reply(200, { id: entry.id, name: entry.name, token: 'minted-SECRET-7' });
+      }
+      case 'revoke-token': {
+        const id = Number(request.url.split('/').pop());
+        const at = tokens.findIndex((entry) => entry.id === id);
+        if (at < 0) return reply(400, { message: 'no such token' });
+        tokens.splice(at, 1);
+        return reply(204);
+      }
       case 'revoke': {
         const id = Number(request.url.split('/').pop());
         const at = listed.findIndex((entry) => entry.id === id);
@@ -554,7 +486,8 @@ async function jobOf(scenario: Scenario): Promise<Job> {
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_JOB: 'deploy',
     GITHUB_SERVER_URL: 'https://github.com',
-    ...scenario.env,
+    // Login mode writes the Domo CLI's login: never into the real home folder.
+    HOME: dir,
     ...(scenario.noRunnerFiles
       ? {}
       : {
@@ -563,6 +496,7 @@ async function jobOf(scenario: Scenario): Promise<Job> {
           GITHUB_STATE: state,
           GITHUB_STEP_SUMMARY: summary,
         }),
+    ...scenario.env,
   });
   for (const [name, value] of Object.entries(scenario.inputs)) {
     process.env[`INPUT_${name.toUpperCase()}`] = value;
@@ -607,6 +541,8 @@ const password = {
 };
 const cookie = { mode: 'provision', instance: 'acme', 'session-cookie': 'cookie-SECRET-4' };
 const developer = { mode: 'provision', instance: 'acme', 'developer-token': 'developer-SECRET-5' };
+const login = { mode: 'login', instance: 'acme', 'developer-token': 'developer-SECRET-5' };
+const loginSession = { mode: 'login', instance: 'acme', 'session-token': 'session-SECRET-2' };
 const sweep = {
   mode: 'sweep',
   instance: 'acme',
@@ -672,6 +608,13 @@ const inputScenarios: Array<[string, Scenario]> = [
     'sweep: an http GITHUB_API_URL',
     { inputs: sweep, env: { GITHUB_API_URL: 'http://github.example/api/v3' } },
   ],
+  ['an input far too long', { inputs: { ...token, 'client-secret': 'x'.repeat(9000) } }],
+  ['a state file that is gone', { inputs: provision, env: { GITHUB_STATE: '/nonexistent/state' } }],
+  ['login: job-token false with a session', { inputs: { ...loginSession, 'job-token': 'false' } }],
+  ['login: job-token maybe', { inputs: { ...login, 'job-token': 'maybe' } }],
+  ['login: job-token-hours 0', { inputs: { ...login, 'job-token-hours': '0' } }],
+  ['login: cli-login maybe', { inputs: { ...login, 'cli-login': 'maybe' } }],
+  ['login: no session source', { inputs: { mode: 'login', instance: 'acme' } }],
 ];
 
 /** Failed calls, and the post step's revocation going wrong. */
@@ -959,7 +902,78 @@ const callScenarios: Array<[string, Scenario]> = [
     'sweep: an orphan listed under an id that is not a plain number',
     { inputs: sweep, clients: [{ ...leftover(1), id: '1/../2' }] },
   ],
+  [
+    'sweep: access tokens not readable (403)',
+    { inputs: sweep, answers: { tokens: { status: 403, ...body({ message: 'Forbidden' }) } } },
+  ],
+  [
+    'sweep: access tokens unreadable (500)',
+    { inputs: sweep, answers: { tokens: { status: 500 } } },
+  ],
+  [
+    'sweep: an attempt GitHub does not show, in a run it shows',
+    {
+      inputs: sweep,
+      clients: [leftover(1)],
+      answers: {
+        run: [runIs('in_progress'), { status: 404 }],
+        'run-only': runIs('completed'),
+      },
+    },
+  ],
+  [
+    'sweep: an access token not revoked',
+    {
+      inputs: sweep,
+      tokens: [{ ...leftover(3), clientId: '' }],
+      answers: { 'revoke-token': { status: 403, ...body({ message: 'Forbidden' }) } },
+    },
+  ],
+  // Login mode
+  [
+    'login: a refused developer token',
+    { inputs: login, answers: { me: { status: 401, ...body({ message: 'Unauthorized' }) } } },
+  ],
+  [
+    'login: a user without an id',
+    { inputs: login, answers: { me: { status: 200, body: { displayName: 'x' } } } },
+  ],
+  [
+    'login: minting refused',
+    {
+      inputs: loginSession,
+      answers: { mint: { status: 403, ...body({ message: 'Forbidden' }) } },
+    },
+  ],
+  [
+    'login: a lifetime the instance refuses',
+    {
+      inputs: loginSession,
+      answers: { mint: { status: 400, ...body({ message: 'Bad expires' }) } },
+    },
+  ],
+  [
+    'login: a home folder that cannot hold the login',
+    { inputs: login, env: { HOME: '/dev/null' } },
+  ],
+  ['login: an ambiguous mint', { inputs: loginSession, answers: { mint: { status: 500 } } }],
+  [
+    'login: a mint answer without a token',
+    { inputs: loginSession, answers: { mint: { status: 200, body: { id: 9 } } } },
+  ],
+  [
+    'login: the revocation refused',
+    {
+      inputs: loginSession,
+      answers: { 'revoke-token': { status: 403, ...body({ message: 'Forbidden' }) } },
+    },
+  ],
+  [
+    'login: still listed after the DELETE',
+    { inputs: loginSession, answers: { 'revoke-token': { status: 204 } } },
+  ],
   // A warning, not a failure
+  ['token-command in login mode', { inputs: { ...login, 'token-command': 'true' } }],
   ['an input of the other mode', { inputs: { ...provision, 'client-id': 'id' } }],
   ['an input of creation in sweep mode', { inputs: { ...sweep, 'client-name': 'deploy' } }],
   ['dry-run outside sweep mode', { inputs: { ...token, 'dry-run': 'true' } }],

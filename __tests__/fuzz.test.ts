@@ -23,8 +23,8 @@ import type { RawInputs } from '../src/config.js';
 import type { HttpRequest, HttpResponse, Transport } from '../src/http.js';
 
 const { run } = await import('../src/main.js');
-const { cleanup } = await import('../src/cleanup.js');
-const { resetMasks } = await import('../src/publish.js');
+const { cleanup } = await import('../src/stories/cleanup.js');
+const { resetMasks } = await import('../src/log.js');
 const { scrub } = await import('../src/secrets.js');
 const { asText, createTransport, domoMessage, MAX_BODY_BYTES, TransportFailure } =
   await import('../src/http.js');
@@ -80,7 +80,7 @@ const SEPARATORS = [' ', ',', ', ', ',,', ' , ', '\n', '\r\n', '\t', '\u00a0', '
 // prettier-ignore
 const BOOLEANS = ['true', 'True', 'TRUE', 'false', 'FALSE', 'yes', '1', 'tRUE', ' true '];
 // prettier-ignore
-const MODES = ['token', 'provision', 'sweep', 'TOKEN', 'Provision', 'SWEEP', ' token\n', 'tokens', 'İ'];
+const MODES = ['token', 'provision', 'sweep', 'login', 'TOKEN', 'Provision', 'SWEEP', 'Login', ' token\n', 'tokens', 'İ'];
 // prettier-ignore
 const ENV_VARS = ['DOMO_ACCESS_TOKEN', '1ABC', 'GITHUB_TOKEN', 'github_x', 'PATH', 'Path', 'A-B', '_', 'ÄB', 'A B'];
 // prettier-ignore
@@ -367,6 +367,10 @@ const hostileInputs: fc.Arbitrary<Partial<RawInputs>> = fc.record(
     summary: often(booleanInput, anyString()),
     'github-token': often(fc.constantFrom('ghs_abc', 'a b', ''), anyString(), 1),
     'dry-run': often(booleanInput, anyString()),
+    'job-token': often(fc.constantFrom('auto', 'true', 'false', 'AUTO'), anyString(), 1),
+    'job-token-hours': often(fc.constantFrom('1', '6', '720', '0', '721', '1.5'), anyString(), 1),
+    'cli-login': often(booleanInput, anyString()),
+    'token-command': often(booleanInput, anyString()),
   } satisfies Record<(typeof INPUT_NAMES)[number], fc.Arbitrary<string>>,
   { requiredKeys: [] },
 );
@@ -459,7 +463,17 @@ describe('1. parseConfig on arbitrary inputs', () => {
         }
         seen.config++;
         const { config, warnings } = parsed;
-        expect(['token', 'provision', 'sweep']).toContain(config.mode);
+        expect(['token', 'provision', 'sweep', 'login']).toContain(config.mode);
+        if (config.mode === 'login') {
+          const l = config.login!;
+          expect(l.hours).toBeGreaterThanOrEqual(1);
+          expect(l.hours).toBeLessThanOrEqual(720);
+          // Never asked to hand over a credential that is not a developer token.
+          if (!l.mint) expect(l.session.kind).toBe('developer-token');
+          expect(l.host).toBe(new URL(l.instanceUrl).host);
+          expect(config.scopes).toEqual([]);
+          return;
+        }
         if (config.mode === 'sweep') {
           expect(config.sweep?.githubToken).toMatch(/^[\x21-\x7e]+$/);
           expect(config.scopes).toEqual([]);
@@ -484,7 +498,7 @@ describe('1. parseConfig on arbitrary inputs', () => {
         expect(typeof config.summary).toBe('boolean');
         for (const warning of warnings) {
           expect(warning).toMatch(
-            /^Input `[a-z-]+` applies only to mode: (token|provision|sweep); /,
+            /^Input `[a-z-]+` (applies only to|does not apply to) mode: (token|provision|sweep|login); /,
           );
         }
 

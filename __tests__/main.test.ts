@@ -11,8 +11,8 @@ import nock, { socketError } from './helpers/nock.js';
 import { parseCommands, parseFileCommands } from '../dev/runner.mjs';
 
 const { run } = await import('../src/main.js');
-const { cleanup } = await import('../src/cleanup.js');
-const { resetMasks } = await import('../src/publish.js');
+const { cleanup } = await import('../src/stories/cleanup.js');
+const { resetMasks } = await import('../src/log.js');
 const { createTransport } = await import('../src/http.js');
 
 const API = 'https://api.domo.test';
@@ -628,7 +628,7 @@ describe('post step (cleanup)', () => {
     setInputs({}, {});
     await cleanup(deps);
     expect(commands().map((c: { name: string; message: string }) => [c.name, c.message])).toEqual([
-      ['debug', 'No Domo API client was created in this job; nothing to revoke.'],
+      ['debug', 'The main step left nothing to clean up.'],
     ]);
   });
 

@@ -1,18 +1,25 @@
 /**
  * A release as a job downloads it: the tree `npm run release-tree -- DIR` writes, which the
  * release workflow commits and tags. It holds action.yml, every file git tracks in the
- * directories of its runs entries, README.md and LICENSE, as they are; it runs end to end on
- * its own, away from the repository's source and node_modules; and its gzipped tarball stays
- * under 50 KB.
+ * directories of its runs entries, README.md and LICENSE, as they are, except that README.md's
+ * relative links lead to the released source commit on GitHub (the tree has no docs/ for them);
+ * it runs end to end on its own, away from the repository's source and node_modules; and its
+ * gzipped tarball stays under 50 KB.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { action, root, runJob, runStep } from '../dev/runner.mjs';
-import { resolveTarget, runsOf, runtimeDirectories } from '../dev/release-tree.mjs';
+import {
+  absoluteLinks,
+  resolveTarget,
+  runsOf,
+  runtimeDirectories,
+  sourceLinks,
+} from '../dev/release-tree.mjs';
 import { expectFailure, expectNoLeaks, withSimulator } from './e2e/helpers.js';
 
 /** 50 KB in decimal bytes, the stricter reading of "KB". */
@@ -47,7 +54,7 @@ beforeAll(() => {
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 describe('npm run release-tree', () => {
-  test('writes action.yml, README.md, LICENSE and the files git tracks in the runs directories, as they are', () => {
+  test('writes action.yml, README.md, LICENSE and the files git tracks in the runs directories, as they are (README.md but for its links)', () => {
     const entries = [action.runs.main, action.runs.post];
     const dirs = entries.map((entry) => path.posix.dirname(entry));
     const tracked = execFileSync('git', ['ls-files', '-z', '--', ...dirs], { cwd: root })
@@ -57,12 +64,47 @@ describe('npm run release-tree', () => {
     const expected = ['LICENSE', 'README.md', 'action.yml', ...tracked].sort();
     expect(filesUnder(tree)).toEqual(expected);
     expect(expected).toEqual(expect.arrayContaining(entries));
-    for (const file of expected) {
+    const links = sourceLinks(root, process.env);
+    const readme = absoluteLinks(readFileSync(path.join(root, 'README.md'), 'utf8'), links);
+    expect(readFileSync(path.join(tree, 'README.md'), 'utf8')).toBe(readme);
+    for (const file of expected.filter((name) => name !== 'README.md')) {
       expect({
         file,
         same: readFileSync(path.join(tree, file)).equals(readFileSync(path.join(root, file))),
       }).toEqual({ file, same: true });
     }
+  });
+
+  test("README.md's links all lead somewhere: to the source commit's files on GitHub, or to its own headings", () => {
+    const { server, repository, sha } = sourceLinks(root, process.env);
+    expect(sha).toBe(execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root }).toString().trim());
+    const readme = readFileSync(path.join(tree, 'README.md'), 'utf8');
+    // Every link target outside code, as GitHub would follow it.
+    const targets = readme
+      .replace(/```[\s\S]*?```/g, '')
+      .replace(/`[^`\n]*`/g, '')
+      .matchAll(/\]\(([^)\s]+)\)/g);
+    const prefix = `${server}/${repository}/`;
+    const checked: string[] = [];
+    for (const [, target] of targets) {
+      if (target!.startsWith('#') || !target!.startsWith(prefix)) {
+        expect(target).toMatch(/^(#|https:\/\/|mailto:)/);
+        continue;
+      }
+      const [kind, at, ...rest] = target!.slice(prefix.length).split('#')[0]!.split('/');
+      expect({ target, kind, at }).toEqual({
+        target,
+        kind: expect.stringMatching(/^(blob|raw|tree)$/),
+        at: sha,
+      });
+      // The file (or folder) is in the source: at a release, the working tree is that commit.
+      const file = rest.join('/').replace(/\/$/, '');
+      expect({ file, exists: existsSync(path.join(root, file)) }).toEqual({ file, exists: true });
+      checked.push(file);
+    }
+    expect(checked).toEqual(
+      expect.arrayContaining(['LICENSE', 'docs/job-summary.svg', 'examples']),
+    );
   });
 
   test('refuses a directory that is not empty, and leaves it as it was', () => {
@@ -74,6 +116,73 @@ describe('npm run release-tree', () => {
     );
     expect(result.stdout).toBe('');
     expect(filesUnder(tree)).toEqual(before);
+  });
+
+  const links = { server: 'https://github.com', repository: 'octo/repo', sha: 'a'.repeat(40) };
+  const blob = `https://github.com/octo/repo/blob/${'a'.repeat(40)}`;
+  test.each([
+    ['a file', '[x](docs/a.md)', `[x](${blob}/docs/a.md)`],
+    ['a heading of a file', '[x](docs/a.md#b-c)', `[x](${blob}/docs/a.md#b-c)`],
+    [
+      './ and a repository-root path',
+      '[x](./LICENSE) [y](/docs/a.md)',
+      `[x](${blob}/LICENSE) [y](${blob}/docs/a.md)`,
+    ],
+    [
+      'a folder (tree)',
+      '[`examples/`](examples/)',
+      `[\`examples/\`](https://github.com/octo/repo/tree/${'a'.repeat(40)}/examples/)`,
+    ],
+    [
+      'an image (raw, so that it shows)',
+      '![alt [1]](docs/i.svg)',
+      `![alt [1]](https://github.com/octo/repo/raw/${'a'.repeat(40)}/docs/i.svg)`,
+    ],
+    [
+      'a link around an image',
+      '[![a](i.svg)](docs/a.md)',
+      `[![a](https://github.com/octo/repo/raw/${'a'.repeat(40)}/i.svg)](${blob}/docs/a.md)`,
+    ],
+    [
+      'a title and a bracketed target',
+      '[x](docs/a.md "T") [y](<docs/b c.md>)',
+      `[x](${blob}/docs/a.md "T") [y](<${blob}/docs/b c.md>)`,
+    ],
+    ['a reference definition', '[ref]: docs/a.md "T"', `[ref]: ${blob}/docs/a.md "T"`],
+    [
+      'anchors and absolute links, kept',
+      '[a](#usage) [b](https://x.test/y) [c](mailto:a@b.test) [d](//x.test)',
+      null,
+    ],
+    ['code spans, kept', '`[x](docs/a.md)` and ``a ` [y](b.md)``', null],
+    [
+      'a fenced block, kept',
+      '```md\n[x](docs/a.md)\n```\n[y](b.md)',
+      `\`\`\`md\n[x](docs/a.md)\n\`\`\`\n[y](${blob}/b.md)`,
+    ],
+  ])("README.md's links in a release: %s", (_, markdown, expected) => {
+    expect(absoluteLinks(markdown, links)).toBe(expected ?? markdown);
+  });
+
+  test('refuses a README link that leads out of the repository', () => {
+    expect(() => absoluteLinks('[x](../elsewhere.md)', links)).toThrow(
+      'README.md links to ../elsewhere.md, outside the repository',
+    );
+  });
+
+  test("the links lead to the runner's server and repository, else to github.com/domo-auth/domo-auth", () => {
+    const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root }).toString().trim();
+    expect(sourceLinks(root, {})).toEqual({
+      server: 'https://github.com',
+      repository: 'domo-auth/domo-auth',
+      sha,
+    });
+    expect(
+      sourceLinks(root, {
+        GITHUB_SERVER_URL: 'https://ghe.example/',
+        GITHUB_REPOSITORY: 'acme/fork',
+      }),
+    ).toEqual({ server: 'https://ghe.example', repository: 'acme/fork', sha });
   });
 
   test('takes DIR relative to where npm was run, not to the package root', () => {

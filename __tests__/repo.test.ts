@@ -37,10 +37,11 @@ describe('action.yml', () => {
     expect(nonEmptyString(action.description)).toBe(true);
   });
 
-  test('runs on node24, main and post step from the one bundle, the post step always run', () => {
+  test('runs on node24, main and post step each from an entry of its own, the post step always run', () => {
     expect(runs.using).toBe('node24');
-    expect(runs.main).toBe('dist/index.js');
-    expect(runs.post).toBe('dist/index.js');
+    // The post step is told apart by how it is started, never by the state it finds.
+    expect(runs.main).toBe('dist/main.js');
+    expect(runs.post).toBe('dist/post.js');
     expect(runs['post-if']).toBe('always()');
   });
 

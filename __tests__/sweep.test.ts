@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import nock from './helpers/nock.js';
 import { parseCommands, parseFileCommands, summaryText } from '../dev/runner.mjs';
 
-const { candidateOf } = await import('../src/sweep.js');
-const { clientDescription, defaultClientName } = await import('../src/config.js');
+const { candidateOf } = await import('../src/stories/sweep.js');
+const { clientDescription, defaultName: defaultClientName } = await import('../src/names.js');
 const { run } = await import('../src/main.js');
-const { resetMasks } = await import('../src/publish.js');
+const { resetMasks } = await import('../src/log.js');
 const { createTransport } = await import('../src/http.js');
 import type { GitHubRun } from '../src/config.js';
 import type { ListedClient } from '../src/domo/developerTokens.js';
@@ -237,6 +237,7 @@ test.each<[string, NodeJS.ProcessEnv]>([
 const GITHUB = 'https://api.github.test';
 const INSTANCE = 'https://acme.domo.test';
 const LIST = '/api/identity/v1/developer-tokens';
+const TOKENS = '/api/data/v1/accesstokens';
 const runPath = (id: string, attempt: string) =>
   `/repos/acme/site/actions/runs/${id}/attempts/${attempt}`;
 const name = (run: string, suffix = 'abcdef') =>
@@ -290,6 +291,8 @@ beforeEach(() => {
   sleeps.length = 0;
   resetMasks();
   process.exitCode = undefined;
+  // No access tokens unless a test says otherwise: these tests are about API clients.
+  nock(INSTANCE).persist().get(TOKENS).optionally().reply(200, []);
 });
 
 afterEach(() => {
@@ -334,6 +337,9 @@ describe('sweep', () => {
       .get(runPath('41', '1'))
       .reply(200, { status: 'completed', conclusion: 'failure' })
       .get(runPath('42', '2'))
+      .reply(404, { message: 'Not Found' })
+      // One 404 is not enough: the run itself is gone too.
+      .get('/repos/acme/site/actions/runs/42')
       .reply(404, { message: 'Not Found' })
       .get(runPath('43', '1'))
       .reply(200, { status: 'queued' });
@@ -486,7 +492,7 @@ describe('sweep', () => {
     await run(deps);
     expect(named('error')).toHaveLength(1);
     expect(named('error')[0]).toContain(
-      `1 of 1 orphaned Domo API client(s) not revoked: "${name('41.1')}" (id 1): `,
+      `1 of 1 orphan(s) not revoked: API client "${name('41.1')}" (id 1): `,
     );
     expect(named('error')[0]).toContain(why);
     expect(outputs()).toEqual({ orphans: '1', revoked: '0' });
@@ -550,7 +556,7 @@ describe('sweep', () => {
     const why =
       'Domo API client revocation (DELETE /api/identity/v1/developer-tokens/{id}) failed: HTTP 403 (no).';
     expect(named('error')).toEqual([
-      `2 of 2 orphaned Domo API client(s) not revoked: "${name('41.1')}" (id 1): ${why}; "${name('41.1', '222222')}" (id 2): ${why}. Revoke them by hand in ${INSTANCE}: Admin > Security > Access tokens (API clients).`,
+      `2 of 2 orphan(s) not revoked: API client "${name('41.1')}" (id 1): ${why}; API client "${name('41.1', '222222')}" (id 2): ${why}. Revoke them by hand in ${INSTANCE}: Admin > Security > Access tokens.`,
     ]);
     expect(stdout).toContain(
       `Orphaned Domo API client "${name('41.1')}" (id 1), run https://github.com/acme/site/actions/runs/41/attempts/1 completed: not revoked (${why}).`,

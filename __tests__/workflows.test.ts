@@ -112,8 +112,10 @@ describe('workflows and examples', () => {
         '.github/workflows/live.yml',
         '.github/workflows/release.yml',
         'examples/deploy.yml',
+        'examples/long-job.yml',
         'examples/provision-developer-token.yml',
         'examples/provision-password.yml',
+        'examples/publish-app.yml',
         'examples/reusable-workflow.yml',
         'examples/sweep.yml',
         'examples/two-scopes.yml',
@@ -828,7 +830,11 @@ describe('release.yml', () => {
       const changes = git('diff', '--name-status', '--no-renames', source, release).split('\n');
       expect(changes).toContain('D\tsrc/index.ts');
       expect(changes).toContain('D\t.github/workflows/ci.yml');
-      expect(changes.filter((line) => !line.startsWith('D\t'))).toEqual([]);
+      // README.md alone changes: its relative links lead to the source commit.
+      expect(changes.filter((line) => !line.startsWith('D\t'))).toEqual(['M\tREADME.md']);
+      expect(git('show', `${release}:README.md`)).toContain(
+        `](https://github.com/domo-auth/domo-auth/blob/${source}/docs/`,
+      );
       expect(git('log', '-1', '--format=%an <%ae> %cI', release)).toBe(
         `github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com> ${git('log', '-1', '--format=%cI', source)}`,
       );
@@ -982,6 +988,100 @@ describe('examples/sweep.yml', () => {
     expect(Object.values(all).map((job) => job.permissions)).toEqual([undefined]);
     // Nothing to check out: the job's token never needs `contents`.
     expect(allSteps(file).filter((s) => String(s.uses ?? '').startsWith('actions/'))).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The Domo CLI, the instance and long jobs in the examples
+
+/** The steps of every job of the examples, with the file and job they belong to. */
+const exampleJobs = workflowFiles
+  .filter((file) => file.startsWith('examples/'))
+  .flatMap((file) => Object.entries(jobs(file)).map(([id, job]) => ({ file, id, job })));
+const isLogin = (step: Mapping): boolean =>
+  step.uses === THIS_ACTION && mapping(step.with).mode === 'login';
+const runsDomoCli = (step: Mapping): boolean =>
+  /(^|[\s;&|(])domo\s+\w/m.test(String(step.run ?? ''));
+
+describe('examples and the Domo CLI', () => {
+  test('some example runs the Domo CLI', () => {
+    expect(exampleJobs.some(({ job }) => steps(job).some(runsDomoCli))).toBe(true);
+  });
+
+  // The CLI takes a developer token; the api.domo.com token of token and provision mode never
+  // works there, so a `domo` command is always preceded by login mode in its job.
+  test.each(exampleJobs.map(({ file, id, job }) => [`${file} (${id})`, job] as const))(
+    '%s runs `domo` only after login mode, and never hands it DOMO_ACCESS_TOKEN',
+    (_, job) => {
+      const all = steps(job);
+      const firstLogin = all.findIndex(isLogin);
+      for (const [i, step] of all.entries()) {
+        if (!runsDomoCli(step)) continue;
+        expect({ step: step.name, afterLogin: firstLogin >= 0 && firstLogin < i }).toEqual({
+          step: step.name,
+          afterLogin: true,
+        });
+        expect(String(step.run)).not.toContain('DOMO_ACCESS_TOKEN');
+      }
+    },
+  );
+
+  test('examples/publish-app.yml installs ryuu@4.4.14, logs in with a developer token, then publishes', () => {
+    const file = 'examples/publish-app.yml';
+    expect(doc(file).permissions).toEqual({ contents: 'read' });
+    const all = allSteps(file);
+    const login = all.findIndex(isLogin);
+    const install = all.findIndex((step) =>
+      /npm install (-g|--global) ryuu@4\.4\.14\b/.test(String(step.run)),
+    );
+    const publish = all.findIndex((step) => /^\s*domo publish\s*$/m.test(String(step.run)));
+    expect(login).toBeGreaterThanOrEqual(0);
+    expect(mapping(all[login]!.with)).toMatchObject({
+      instance: '${{ vars.DOMO_INSTANCE }}',
+      'developer-token': '${{ secrets.DOMO_DEVELOPER_TOKEN }}',
+    });
+    expect(install).toBeGreaterThan(login);
+    expect(publish).toBeGreaterThan(install);
+  });
+
+  test('examples/deploy.yml uses token mode for api.domo.com and login mode for domo publish', () => {
+    const all = allSteps('examples/deploy.yml');
+    const ours = all.filter((step) => step.uses === THIS_ACTION).map((step) => mapping(step.with));
+    expect(ours.map((inputs) => inputs.mode ?? 'token')).toEqual(['token', 'login']);
+    const curl = all.find((step) => String(step.run).includes('https://api.domo.com/'));
+    expect(String(curl?.run)).toContain('$DOMO_ACCESS_TOKEN');
+    expect(all.some(runsDomoCli)).toBe(true);
+  });
+});
+
+describe('examples: the instance is a variable', () => {
+  // An instance name is no secret, and a masked one would star out every URL of it in the log.
+  test.each([...workflowFiles, ...compositeActions].filter((file) => file.startsWith('examples/')))(
+    '%s reads DOMO_INSTANCE from vars, never from secrets',
+    (file) => {
+      expect(read(file)).not.toContain('secrets.DOMO_INSTANCE');
+      for (const step of allSteps(file).filter((s) => s.uses === THIS_ACTION)) {
+        const instance = mapping(step.with).instance;
+        if (instance === undefined || !String(instance).includes('${{')) continue;
+        expect(instance).toBe('${{ vars.DOMO_INSTANCE }}');
+      }
+    },
+  );
+});
+
+describe('examples/long-job.yml', () => {
+  const file = 'examples/long-job.yml';
+  const all = allSteps(file);
+
+  test('installs domo-token and asks it for a token on each turn of its loop', () => {
+    const step = all.find((s) => s.uses === THIS_ACTION);
+    expect(mapping(step?.with)['token-command']).toBe(true);
+    const loop = String(all.find((s) => /\bwhile\b|\bfor\b/.test(String(s.run)))?.run);
+    const body = /\bdo\b([\s\S]*)\bdone\b/.exec(loop)?.[1] ?? '';
+    // On a line of its own, so that a failure stops the step.
+    expect(body).toMatch(/^\s*token="\$\(domo-token( --min-seconds \d+)?\)"\s*$/m);
+    expect(body).toContain('Authorization: bearer $token');
+    expect(loop).not.toContain('$DOMO_ACCESS_TOKEN');
   });
 });
 

@@ -1,6 +1,8 @@
-// Builds the one bundle GitHub runs, for the main and the post step alike: dist/index.js
-// (src/index.ts tells the steps apart). ncc minifies to keep the download small; it
-// type-checks as it goes, tests included. tsconfig's `paths` puts small stand-ins for
+// Builds the one bundle GitHub runs, and the three small entries that call it: dist/main.js
+// (action.yml `runs.main`), dist/post.js (`runs.post`) and dist/domo-token.js (the command
+// token-command installs). Each entry calls one export of dist/index.js, so the post step is
+// told apart by how it is started, never by what state it finds. ncc minifies to keep the
+// download small; it type-checks as it goes. tsconfig's `paths` puts small stand-ins for
 // @actions/core and @actions/http-client in the bundle instead of their entry points, which
 // carry code the action never runs (see src/shims/ and docs/performance.md).
 //
@@ -15,6 +17,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist`;
+
+/** The entries: file name → the export of dist/index.js it runs. */
+const ENTRIES = { 'main.js': 'main', 'post.js': 'post', 'domo-token.js': 'tokenCommand' };
 
 process.chdir(root);
 const { code, assets } = await ncc(`${root}src/index.ts`, {
@@ -34,6 +39,9 @@ if (missing.length) throw new Error(`dist/index.js requires what it does not hol
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist);
 writeFileSync(`${dist}/index.js`, code);
+for (const [file, name] of Object.entries(ENTRIES)) {
+  writeFileSync(`${dist}/${file}`, `'use strict';\nrequire('./index.js').${name}();\n`);
+}
 for (const [name, { source }] of Object.entries(assets)) writeFileSync(`${dist}/${name}`, source);
 writeFileSync(`${dist}/package.json`, `${JSON.stringify({ type: 'commonjs' })}\n`);
 // src/shims/core.ts follows @actions/core's code, which ncc no longer sees: its licence too.

@@ -102,10 +102,10 @@ function showLog(step, masker, { debug = false } = {}) {
   say(`  ${status} ${dim(`(${seconds(step.durationMs)})`)}`);
 }
 
-function showOutputs(outputs, masker) {
+function showOutputs(outputs, masker, id = 'domo') {
   const names = Object.keys(outputs);
   const width = Math.max(...names.map((n) => n.length));
-  say(`  ${bold('outputs')} ${dim('(steps.domo.outputs.*)')}`);
+  say(`  ${bold('outputs')} ${dim(`(steps.${id}.outputs.*)`)}`);
   for (const name of names) {
     const value = outputs[name];
     const note = masker.hides(value) ? dim(`  (masked; ${value.length} characters)`) : '';
@@ -313,7 +313,7 @@ try {
   );
   const e = await runStep({ inputs: inputsE, env: { GITHUB_API_URL: api }, timeoutMs });
   showLog(e, job4);
-  showOutputs(e.outputs, job4);
+  showOutputs(e.outputs, job4, 'sweep');
   showSummary(e, job4);
   expect(e.exitCode === 0 && e.errors.length + e.warnings.length === 0, '(e) the sweep failed');
   expect(leftover?.deleted === true, '(e) the leftover client was not revoked');

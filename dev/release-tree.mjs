@@ -9,6 +9,11 @@
 // made, which is how a release is checked against its source. A release checks out a clean
 // commit, where the two agree.
 //
+// One change: README.md's relative links would lead nowhere in a tree without docs/ and
+// examples/, so they are made absolute, to the released source commit on GitHub:
+// {GITHUB_SERVER_URL}/{GITHUB_REPOSITORY}/blob/{HEAD}/{path} (raw/ for an image, tree/ for a
+// folder), with https://github.com and domo-auth/domo-auth outside GitHub Actions.
+//
 // Node built-ins only: the release job runs it without installing anything.
 import { execFileSync } from 'node:child_process';
 import {
@@ -19,6 +24,7 @@ import {
   readFileSync,
   readdirSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -27,6 +33,9 @@ export const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Besides what the action runs: what a user who opens the tag should find. */
 const DOCUMENTS = ['README.md', 'LICENSE'];
+
+/** The repository whose releases these are, where the runner does not say. */
+const REPOSITORY = 'domo-auth/domo-auth';
 
 /**
  * The `runs:` entries of action.yml, read without a YAML library: the keys directly under
@@ -140,6 +149,92 @@ export function releaseFiles(repo = root) {
 }
 
 /**
+ * Where README.md's links point in a release: the commit checked out in `repo` (the released
+ * source commit), on the server and in the repository the runner names.
+ */
+export function sourceLinks(repo = root, env = process.env) {
+  let sha;
+  try {
+    sha = git(repo, ['rev-parse', '--verify', 'HEAD^{commit}']).trim();
+  } catch (error) {
+    throw new Error(
+      `git rev-parse HEAD failed: README.md's links point at the source commit, so it needs a git checkout with a commit (${String(error.stderr ?? error.message).trim()})`,
+    );
+  }
+  const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+  return { server, repository: env.GITHUB_REPOSITORY || REPOSITORY, sha };
+}
+
+/** `line` with every code span blanked out, so that `](x)` inside one is not taken for a link. */
+function withoutCodeSpans(line) {
+  return line.replace(/(`+)(?:(?!\1)[\s\S])*?\1(?!`)/g, (span) => ' '.repeat(span.length));
+}
+
+/** Whether the `]` at `close` ends the text of an image: `![alt](...)`. */
+function isImage(masked, close) {
+  let depth = 0;
+  for (let i = close; i >= 0; i -= 1) {
+    if (masked[i] === ']' && masked[i - 1] !== '\\') depth += 1;
+    if (masked[i] === '[' && masked[i - 1] !== '\\') depth -= 1;
+    if (depth === 0) return masked[i - 1] === '!';
+  }
+  return false;
+}
+
+/** A link's target made absolute at `links`, or as it is when it is absolute or an anchor. */
+function absoluteTarget(target, image, { server, repository, sha }) {
+  const bracketed = /^<(.*)>$/.exec(target);
+  const bare = bracketed ? bracketed[1] : target;
+  if (/^[a-z][a-z0-9+.-]*:|^#|^\/\//i.test(bare)) return target;
+  const [, file, rest] = /^([^?#]*)(.*)$/.exec(bare);
+  const normalised = path.posix.normalize(file.replace(/^\/+/, ''));
+  if (normalised === '..' || normalised.startsWith('../')) {
+    throw new Error(`README.md links to ${target}, outside the repository`);
+  }
+  const kind = image ? 'raw' : file.endsWith('/') ? 'tree' : 'blob';
+  const where = normalised === '.' ? '' : normalised;
+  const url = `${server}/${repository}/${kind}/${sha}/${where}${rest}`;
+  return bracketed ? `<${url}>` : url;
+}
+
+/**
+ * `markdown` with the targets of its relative links, images and link reference definitions
+ * made absolute at `links` (see sourceLinks); code blocks and code spans are left as they are.
+ */
+export function absoluteLinks(markdown, links) {
+  let fence;
+  return markdown
+    .split(/(?<=\n)/)
+    .map((line) => {
+      const opening = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+      if (fence) {
+        if (opening?.[0] === fence[0] && opening.length >= fence.length) fence = undefined;
+        return line;
+      }
+      if (opening) {
+        fence = opening;
+        return line;
+      }
+      const definition = /^( {0,3}\[[^\]]+\]:[ \t]*)(<[^>]*>|\S+)/.exec(line);
+      if (definition) {
+        const [whole, label, target] = definition;
+        return label + absoluteTarget(target, false, links) + line.slice(whole.length);
+      }
+      const masked = withoutCodeSpans(line);
+      let result = '';
+      let from = 0;
+      for (const m of masked.matchAll(/\]\((\s*)(<[^>\n]*>|[^)\s]+)/g)) {
+        const start = m.index + 2 + m[1].length;
+        const target = line.slice(start, start + m[2].length);
+        result += line.slice(from, start) + absoluteTarget(target, isImage(masked, m.index), links);
+        from = start + m[2].length;
+      }
+      return result + line.slice(from);
+    })
+    .join('');
+}
+
+/**
  * `dir` as the user typed it: `npm run` runs a script in the package's root, and says in
  * INIT_CWD where it was called from.
  */
@@ -148,8 +243,11 @@ export function resolveTarget(dir, env = process.env) {
   return path.resolve(byNpm ? env.INIT_CWD : process.cwd(), dir);
 }
 
-/** Writes the release tree to `dir`, which must be new or empty. Returns what it wrote. */
-export function writeReleaseTree(dir, repo = root) {
+/**
+ * Writes the release tree to `dir`, which must be new or empty, README.md's links pointing at
+ * `links`. Returns what it wrote.
+ */
+export function writeReleaseTree(dir, repo = root, links = undefined) {
   if (existsSync(dir)) {
     if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory`);
     if (readdirSync(dir).length > 0) {
@@ -159,16 +257,22 @@ export function writeReleaseTree(dir, repo = root) {
     }
   }
   const { files, untracked } = releaseFiles(repo);
+  const at = links ?? sourceLinks(repo);
   let bytes = 0;
   for (const file of files) {
     const target = path.join(dir, ...file.name.split('/'));
     mkdirSync(path.dirname(target), { recursive: true });
-    copyFileSync(path.join(repo, file.name), target);
+    const source = path.join(repo, file.name);
+    if (file.name === 'README.md') {
+      writeFileSync(target, absoluteLinks(readFileSync(source, 'utf8'), at));
+    } else {
+      copyFileSync(source, target);
+    }
     // git records executable or not; the working tree's other bits are local settings.
     chmodSync(target, file.mode === '100755' ? 0o755 : 0o644);
     bytes += statSync(target).size;
   }
-  return { files: files.map((file) => file.name), untracked, bytes };
+  return { files: files.map((file) => file.name), untracked, bytes, links: at };
 }
 
 function main(args) {
@@ -178,9 +282,10 @@ function main(args) {
   }
   const dir = resolveTarget(args[0]);
   try {
-    const { files, untracked, bytes } = writeReleaseTree(dir);
+    const { files, untracked, bytes, links } = writeReleaseTree(dir);
     for (const name of untracked) console.error(`Left out, not tracked by git: ${name}`);
     for (const name of files) console.log(name);
+    console.log(`README.md's links lead to ${links.server}/${links.repository}/blob/${links.sha}/`);
     console.log(`${files.length} files, ${bytes} bytes, written to ${dir}`);
     return 0;
   } catch (error) {

@@ -139,7 +139,7 @@ export function parseCommands(output) {
  * env, saved state and summary the step wrote.
  */
 export async function runStep({
-  entry = 'dist/index.js',
+  entry = action.runs.main,
   // Another copy of the action (a release tree): run from there, with it as the working directory.
   dir: actionDir = root,
   inputs = {},

@@ -9,6 +9,12 @@ export type RouteName =
   | 'list-dev-tokens'
   | 'delete-dev-token'
   | 'users-me'
+  | 'list-access-tokens'
+  | 'create-access-token'
+  | 'delete-access-token'
+  | 'create-design'
+  | 'get-design'
+  | 'upload-asset'
   | 'github-run'
   | 'api'
   | 'unknown';
@@ -66,6 +72,8 @@ export interface SimUser {
   email: string;
   password: string;
   userId: number;
+  /** users/me's `displayName`; `User <id>` when absent. */
+  displayName?: string;
   locked?: boolean;
 }
 
@@ -81,15 +89,34 @@ export interface SimulatorOptions {
   cookies?: Record<string, number>;
   /** Session tokens valid from the start (user 964382593 unless given as an object). */
   sessions?: Array<string | { token: string; userId?: number }>;
-  /** Valid developer tokens (X-DOMO-Developer-Token) → userId. */
+  /**
+   * Valid developer tokens (X-DOMO-Developer-Token) → userId. Access tokens minted through
+   * /api/data/v1/accesstokens (or seeded with addAccessTokens) are accepted as well, until they
+   * expire or are deleted.
+   */
   developerTokens?: Record<string, number>;
-  /** User ids without the "Create API OAuth Clients" grant: creating a client is a 403. */
+  /**
+   * User ids without the "Create API OAuth Clients" and "Manage all access tokens" grants:
+   * creating a client, and listing, minting or deleting access tokens, is a 403.
+   */
   grantless?: number[];
   /**
    * 'refused': a valid developer token may not create clients (403), though it still works
    * elsewhere (users/me, the list, revocation); 'allowed' by default.
    */
   developerTokenCreate?: 'allowed' | 'refused';
+  /** 'refused': minting an access token is a 403 for every credential; 'allowed' by default. */
+  accessTokenCreate?: 'allowed' | 'refused';
+  /**
+   * 'whole-days': a minted token's lifetime (`expires` minus the time the request arrived)
+   * must be a whole number of days, give or take a minute, or the answer is a 400; 'any'
+   * (default) takes any future time.
+   */
+  accessTokenLifetime?: 'any' | 'whole-days';
+  /** Longest lifetime of a minted token in days (longer: 400); null (default): no limit. */
+  accessTokenMaxDays?: number | null;
+  /** The answer to deleting an access token the instance does not have: 400 (default) or 404. */
+  accessTokenUnknownId?: 400 | 404;
   tokenMethods?: 'both' | 'GET' | 'POST';
   /** The answer to DELETE /clients/{id}, which no public code uses: 404 by default. */
   clientDelete?: 'ok' | 400 | 401 | 403 | 404 | 405;
@@ -102,12 +129,15 @@ export interface SimulatorOptions {
   githubRepository?: string;
   /**
    * GitHub: run attempts ("RUN_ID.ATTEMPT") → status, or { status, conclusion }; an attempt not
-   * listed answers 404, as a deleted run does; { httpStatus } answers that status every time.
+   * listed answers 404, as a deleted run does; { httpStatus } answers that status every time;
+   * attemptMissing: the attempt answers 404 while the run (GET .../runs/{id}) shows it.
    * Default: the emulator's run 4242.1, in progress.
    */
   githubRuns?: Record<
     string,
-    string | { status: unknown; conclusion?: unknown } | { httpStatus: number; message?: string }
+    | string
+    | { status: unknown; conclusion?: unknown; attemptMissing?: boolean }
+    | { httpStatus: number; message?: string }
   >;
   /**
    * GitHub tokens: 'read' reads the runs, 'no-actions' gets 403 (no `actions: read`), 'no-repo'
@@ -149,6 +179,45 @@ export interface CreatedClient {
   via: 'session' | 'developer-token' | 'seed';
 }
 
+export interface SimAccessToken {
+  /** The numeric id the list shows and DELETE takes. */
+  id: number;
+  name: string;
+  ownerId: number;
+  /** Epoch milliseconds. */
+  expires: number;
+  /** The value, shown by Domo only in the answer that minted it. */
+  token: string;
+  deleted: boolean;
+  /** ISO-8601 time of creation. */
+  created: string;
+  /** The credential that minted it, or 'seed' for addAccessTokens. */
+  via: 'session' | 'developer-token' | 'seed';
+}
+
+export interface SimDesignAsset {
+  version: string;
+  path: string;
+  /** Size of the body as received (as UTF-8 text). */
+  bytes: number;
+  contentType: string | undefined;
+  /** Who uploaded it (the user of the credential it carried). */
+  userId: number;
+}
+
+/** An app design as `domo publish` made it. The credential each call carried: sim.requests. */
+export interface SimDesign {
+  /** A UUID, which the CLI writes into manifest.json. */
+  id: string;
+  name: string;
+  owner: number;
+  latestVersion: string;
+  versions: Array<{ version: string; datasetsMapping: unknown[] }>;
+  /** The last upload of each (version, path). */
+  assets: SimDesignAsset[];
+  created: string;
+}
+
 export interface SimulatorStats {
   rateLimited: number;
   tokensIssued: number;
@@ -159,6 +228,9 @@ export interface Simulator {
   readonly port: number;
   readonly requests: RecordedRequest[];
   readonly clients: CreatedClient[];
+  /** Every access token minted or seeded since the start (or reset), deleted ones included. */
+  readonly accessTokens: SimAccessToken[];
+  readonly designs: SimDesign[];
   readonly stats: SimulatorStats;
   fault(route: RouteName, spec: FaultSpec | FaultKind): Simulator;
   set(partial: Omit<SimulatorOptions, 'host' | 'port' | 'tls'>): Simulator;
@@ -168,6 +240,14 @@ export interface Simulator {
   addClients(
     list: Array<{ name: string; description?: string; user?: number; scopes?: string[] }>,
   ): CreatedClient[];
+  /**
+   * Access tokens made before this run (leftovers for a sweep, or made by hand), as the
+   * instance lists them; owner the CI user and expiry 30 days away unless given. Their `token`
+   * values authenticate like minted ones.
+   */
+  addAccessTokens(
+    list: Array<{ name: string; ownerId?: number; expires?: number }>,
+  ): SimAccessToken[];
 }
 
 export declare function startSimulator(options?: SimulatorOptions): Promise<Simulator>;

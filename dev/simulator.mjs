@@ -1,12 +1,14 @@
 /**
  * A local stand-in for the Domo endpoints the action talks to (token, sign-on, client
  * creation, the instance's list of API clients and their revocation, who a credential acts
- * as), with faults that can be switched on per route. One server plays both api.domo.com and
- * the instance host. It answers as Domo's documents and the public code that manages real
- * instances show: the token call as documented; the instance API
- * (`/api/identity/v1/developer-tokens`, undocumented) as the community libraries that use it
- * describe it. Where Domo is silent it answers the way Spring Security OAuth2 (Domo's
- * gateway) would. docs/provision-mode.md says which is which.
+ * as, access tokens), and for the app-design calls `domo publish` makes, with faults that can
+ * be switched on per route. One server plays both api.domo.com and the instance host. It
+ * answers as Domo's documents and the public code that manages real instances show: the token
+ * call as documented; the instance API (`/api/identity/v1/developer-tokens` and
+ * `/api/data/v1/accesstokens`, undocumented) as the community libraries that use it describe
+ * it; the design calls as Domo's CLI (npm package ryuu) sends them and reads their answers.
+ * Where Domo is silent it answers the way Spring Security OAuth2 (Domo's gateway) would.
+ * docs/provision-mode.md says which is which.
  *
  * Node built-ins only: CI starts it before `npm ci`, and the benchmark must not pay for
  * dependencies on the server side. Types for TypeScript callers: simulator.d.mts.
@@ -20,7 +22,9 @@ import { parseArgs } from 'node:util';
 
 const words = (text) => Object.freeze(text.split(' '));
 export const ROUTES = words(
-  'token signon create-client delete-client create-dev-token list-dev-tokens delete-dev-token users-me github-run api unknown',
+  'token signon create-client delete-client create-dev-token list-dev-tokens delete-dev-token ' +
+    'users-me list-access-tokens create-access-token delete-access-token ' +
+    'create-design get-design upload-asset github-run api unknown',
 );
 export const FAULT_KINDS = words(
   'status retry-after html malformed body huge hang slow trickle reset redirect act-then-fail',
@@ -31,6 +35,9 @@ const GRANTLESS_USER = 1002;
 const JSON_TYPE = 'application/json;charset=UTF-8';
 const MAX_BODY = 1024 * 1024;
 const NEEDS_LOGIN = 'Full authentication is required to access this resource';
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** How far a lifetime may be off a whole number of days (the request takes a moment). */
+const WHOLE_DAY_SLACK_MS = 60 * 1000;
 
 /** [route, method (null: any, so that the handler can answer 405 itself), path] */
 const ROUTE_TABLE = [
@@ -42,12 +49,19 @@ const ROUTE_TABLE = [
   ['list-dev-tokens', 'GET', /^\/api\/identity\/v1\/developer-tokens\/?$/],
   ['delete-dev-token', 'DELETE', /^\/api\/identity\/v1\/developer-tokens\/([^/]+)$/],
   ['users-me', 'GET', /^\/api\/content\/v2\/users\/me\/?$/],
+  ['list-access-tokens', 'GET', /^\/api\/data\/v1\/accesstokens\/?$/],
+  ['create-access-token', 'POST', /^\/api\/data\/v1\/accesstokens\/?$/],
+  ['delete-access-token', 'DELETE', /^\/api\/data\/v1\/accesstokens\/([^/]+)$/],
+  // What `domo publish` sends for a design without an id, then for one with an id.
+  ['create-design', 'POST', /^\/api\/apps\/v1\/designs\/?$/],
+  ['get-design', 'GET', /^\/api\/apps\/v1\/designs\/([^/]+)$/],
+  ['upload-asset', 'POST', /^\/api\/apps\/v1\/designs\/([^/]+)\/versions\/([^/]+)\/assets$/],
   // GitHub's "get a workflow run attempt", at api.github.com's path or a GitHub Enterprise
   // Server's (/api/v3): the same server plays GitHub for sweep mode.
   [
     'github-run',
     null,
-    /^(?:\/api\/v3)?\/repos\/([^/]+\/[^/]+)\/actions\/runs\/[^/]+\/attempts\/[^/]+$/,
+    /^(?:\/api\/v3)?\/repos\/([^/]+\/[^/]+)\/actions\/runs\/[^/]+(?:\/attempts\/[^/]+)?$/,
   ],
   ['api', 'GET', /^\/v1\/(users|datasets)\/?$/],
 ];
@@ -65,16 +79,43 @@ const defaultOptions = () => ({
     { id: 'sim-client-id', secret: 'sim-client-secret', scope: [...ALL_SCOPES], userId: CI_USER },
   ],
   users: [
-    { email: 'ci@acme.example', password: 'sim-password', userId: CI_USER },
-    { email: 'locked@acme.example', password: 'sim-password', userId: 1001, locked: true },
+    {
+      email: 'ci@acme.example',
+      password: 'sim-password',
+      userId: CI_USER,
+      displayName: 'CI Robot',
+    },
+    {
+      email: 'locked@acme.example',
+      password: 'sim-password',
+      userId: 1001,
+      displayName: 'Locked Out',
+      locked: true,
+    },
+    {
+      email: 'grantless@acme.example',
+      password: 'sim-password',
+      userId: GRANTLESS_USER,
+      displayName: 'No Grants',
+    },
   ],
   cookies: { 'sim-dsid-cookie': CI_USER },
   sessions: ['sim-session-token'],
   developerTokens: { 'sim-developer-token': CI_USER, 'sim-grantless-token': GRANTLESS_USER },
-  // Users without the "Create API OAuth Clients" grant: creating a client is a 403.
+  // Users without the "Create API OAuth Clients" and "Manage all access tokens" grants:
+  // creating a client, and listing, minting or deleting access tokens, is a 403.
   grantless: [GRANTLESS_USER],
   // 'refused': the instance takes developer tokens but lets none create a client (403).
   developerTokenCreate: 'allowed',
+  // 'refused': no credential may mint an access token (403), whatever its user's grants.
+  accessTokenCreate: 'allowed',
+  // 'whole-days': a lifetime (expires - now) that is not a whole number of days is a 400, as
+  // a Domo that takes days only would answer; 'any' (default) takes any future time.
+  accessTokenLifetime: 'any',
+  // Longest lifetime in days, or null (default) for no limit.
+  accessTokenMaxDays: null,
+  // The answer to DELETE .../accesstokens/{id} for an id the instance does not have.
+  accessTokenUnknownId: 400,
   tokenMethods: 'both',
   // Nothing public uses DELETE api.domo.com/clients/{id}; the simulator says it is not there.
   clientDelete: 404,
@@ -82,7 +123,8 @@ const defaultOptions = () => ({
   listClientIds: 'full',
   rateLimit: null,
   // GitHub: the repository whose runs it shows, its runs ("RUN_ID.ATTEMPT" → status, or
-  // { status, conclusion }; a run not listed answers 404, as a deleted one does), and the
+  // { status, conclusion, attemptMissing? }; a run not listed answers 404, as a deleted one
+  // does; attemptMissing: the attempt answers 404 while the run shows, a lagging replica), the
   // tokens it takes: 'read' reads the runs; 'no-actions' is a token without `actions: read`
   // (403), 'no-repo' one that cannot see the repository (404); any other token is a 401.
   githubRepository: 'octo-org/octo-repo',
@@ -100,6 +142,9 @@ const CHOICES = {
   listShape: ['array', 'entries'],
   listClientIds: ['full', 'shortened'],
   tokenFormat: ['jwt', 'opaque'],
+  accessTokenCreate: ['allowed', 'refused'],
+  accessTokenLifetime: ['any', 'whole-days'],
+  accessTokenUnknownId: [400, 404],
 };
 
 /** Normalises options (CLI and admin JSON send strings); a typo fails loudly, never silently. */
@@ -119,6 +164,14 @@ function checkOptions(input) {
     o.rateLimit = { perSecond, retryAfter: String(o.rateLimit.retryAfter ?? '1') };
   } else if ('rateLimit' in o) o.rateLimit = null;
   if ('tokenTtl' in o && !(Number(o.tokenTtl) >= 0)) throw new TypeError('tokenTtl: seconds');
+  if (o.accessTokenMaxDays === null || o.accessTokenMaxDays === '') o.accessTokenMaxDays = null;
+  else if ('accessTokenMaxDays' in o) {
+    const days = Number(o.accessTokenMaxDays);
+    if (!(Number.isInteger(days) && days >= 1)) {
+      throw new TypeError('accessTokenMaxDays must be a whole number of days, at least 1, or null');
+    }
+    o.accessTokenMaxDays = days;
+  }
   return o;
 }
 
@@ -219,6 +272,7 @@ export async function startSimulator(options = {}) {
   const timers = new Set();
   let window = { index: -1, count: 0 };
   let nextTokenId = 7001; // never reset, so that an id from before reset() matches no new client
+  let nextAccessTokenId = 301; // the same for access tokens
   let startedAt = Date.now();
   let closing;
 
@@ -236,12 +290,15 @@ export async function startSimulator(options = {}) {
     port: 0,
     requests: [],
     clients: [],
+    accessTokens: [],
+    designs: [],
     stats,
     fault,
     set,
     reset,
     close,
     addClients,
+    addAccessTokens,
   };
 
   /**
@@ -256,6 +313,22 @@ export async function startSimulator(options = {}) {
         ...(c.description === undefined ? {} : { description: c.description }),
       };
       return addClient(b, c.scopes ?? ['data'], c.user ?? CI_USER, 'seed');
+    });
+  }
+
+  /**
+   * Access tokens made before this run (leftovers of earlier jobs, or made by hand), as the
+   * instance would list them: { name, ownerId?, expires? } each (the CI user, 30 days from
+   * now by default). Returns them with their numeric `id` and `token`.
+   */
+  function addAccessTokens(list) {
+    return list.map((t) => {
+      if (typeof t?.name !== 'string') throw new TypeError('an access token needs a name');
+      const ownerId = t.ownerId ?? CI_USER;
+      const expires = t.expires ?? Date.now() + 30 * DAY_MS;
+      if (!Number.isInteger(ownerId)) throw new TypeError('ownerId must be a whole number');
+      if (!Number.isInteger(expires)) throw new TypeError('expires must be epoch milliseconds');
+      return addAccessToken({ name: t.name, ownerId, expires }, 'seed');
     });
   }
 
@@ -291,6 +364,8 @@ export async function startSimulator(options = {}) {
     faults.length = 0;
     sim.requests.length = 0;
     sim.clients.length = 0;
+    sim.accessTokens.length = 0;
+    sim.designs.length = 0;
     Object.assign(stats, { rateLimited: 0, tokensIssued: 0 });
     opts = structuredClone(initial);
     sessions.clear();
@@ -346,9 +421,13 @@ export async function startSimulator(options = {}) {
   }
 
   const sessionUser = (rec) => sessions.get(rec.headers['x-domo-authentication'] ?? '');
+  const liveAccessTokens = () => sim.accessTokens.filter((t) => !t.deleted);
   const developerTokenUser = (rec) => {
     const token = rec.headers['x-domo-developer-token'] ?? '';
-    return Object.hasOwn(opts.developerTokens, token) ? opts.developerTokens[token] : undefined;
+    if (Object.hasOwn(opts.developerTokens, token)) return opts.developerTokens[token];
+    // An access token minted through the API acts as its owner until it expires or is deleted.
+    const now = Date.now();
+    return liveAccessTokens().find((t) => t.token === token && t.expires > now)?.ownerId;
   };
   /** The instance API takes a session or a developer token (not an OAuth token). */
   const instanceUser = (rec) => sessionUser(rec) ?? developerTokenUser(rec);
@@ -394,6 +473,61 @@ export async function startSimulator(options = {}) {
     sessions.set(sessionToken, userId);
     return reply(200, { userId, success: true, sessionToken });
   }
+
+  const tokenForbidden = () =>
+    err(403, 'Forbidden: the user lacks the "Manage all access tokens" grant');
+
+  function addAccessToken({ name, ownerId, expires }, via) {
+    const record = {
+      id: nextAccessTokenId++,
+      name,
+      ownerId,
+      expires,
+      // Shaped like the tokens Domo's admin pages show once (DDCI followed by hex digits).
+      token: `DDCI${randomBytes(24).toString('hex')}`,
+      deleted: false,
+      created: new Date().toISOString(),
+      via,
+    };
+    sim.accessTokens.push(record);
+    return record;
+  }
+
+  /** Checks a minting body for `user`; `now` is when the request arrived. */
+  function accessTokenProblem(b, user, now) {
+    const { name, ownerId, expires } = b;
+    const lifetime = Number.isInteger(expires) ? expires - now : NaN;
+    const days = lifetime / DAY_MS;
+    const max = opts.accessTokenMaxDays;
+    return [
+      [typeof name !== 'string' || !name.trim(), 'name must be a non-empty string'],
+      [!Number.isInteger(ownerId), 'ownerId must be a user id (a whole number)'],
+      // The answer a community library words as "verify the user ID is valid".
+      [ownerId !== user, `Invalid ownerId ${ownerId}: tokens are made for the calling user`],
+      [!(lifetime > 0), 'expires must be a future time in epoch milliseconds'],
+      [
+        opts.accessTokenLifetime === 'whole-days' &&
+          (Math.round(days) < 1 ||
+            Math.abs(lifetime - Math.round(days) * DAY_MS) > WHOLE_DAY_SLACK_MS),
+        'expires must be a whole number of days from now',
+      ],
+      [
+        max !== null && lifetime > max * DAY_MS + WHOLE_DAY_SLACK_MS,
+        `expires may be at most ${max} days from now`,
+      ],
+    ].find(([bad]) => bad)?.[1];
+  }
+
+  const findDesign = (id) => sim.designs.find((d) => d.id === id);
+  const noDesign = (id) => err(404, `No design found with id ${id}`);
+  const designAnswer = (d) => ({
+    id: d.id,
+    name: d.name,
+    owner: d.owner,
+    latestVersion: d.latestVersion,
+    versions: d.versions.map((v) => ({ ...v, datasetsMapping: [...v.datasetsMapping] })),
+    created: d.created,
+  });
 
   const handlers = {
     token(rec) {
@@ -555,14 +689,25 @@ export async function startSimulator(options = {}) {
       const access =
         m && Object.hasOwn(opts.githubTokens, m[1]) ? opts.githubTokens[m[1]] : undefined;
       if (access === undefined) return gh(401, 'Bad credentials');
-      const [, repo, runId, attempt] =
-        /\/repos\/([^/]+\/[^/]+)\/actions\/runs\/([^/]+)\/attempts\/([^/]+)$/.exec(rec.path);
+      const [, repo, runId, attemptAsked] =
+        /\/repos\/([^/]+\/[^/]+)\/actions\/runs\/([^/]+)(?:\/attempts\/([^/]+))?$/.exec(rec.path);
       const repository = decodeURIComponent(repo);
       if (access === 'no-repo' || repository !== opts.githubRepository) return gh(404, 'Not Found');
       if (access === 'no-actions') return gh(403, 'Resource not accessible by integration');
+      // "Get a workflow run" (no attempt) answers for the run's latest attempt listed.
+      const attempt =
+        attemptAsked ??
+        Object.keys(opts.githubRuns)
+          .filter((k) => k.startsWith(`${runId}.`))
+          .map((k) => Number(k.slice(runId.length + 1)))
+          .sort((a, b) => b - a)[0];
       const key = `${runId}.${attempt}`;
       const run = Object.hasOwn(opts.githubRuns, key) ? opts.githubRuns[key] : undefined;
       if (run === undefined) return gh(404, 'Not Found');
+      // A replica that lags: the attempt answers 404, though the run shows.
+      if (isObject(run) && run.attemptMissing && attemptAsked !== undefined) {
+        return gh(404, 'Not Found');
+      }
       // A run GitHub fails to answer for (the same answer every time it is asked).
       if (isObject(run) && run.httpStatus !== undefined) {
         return gh(Number(run.httpStatus), run.message ?? 'Server Error');
@@ -580,14 +725,122 @@ export async function startSimulator(options = {}) {
     },
 
     'users-me'(rec) {
-      // Who a session or developer token acts as; an OAuth token is refused, as elsewhere on
-      // the instance.
+      // Who a session or developer token (a minted access token included) acts as; an OAuth
+      // token is refused, as elsewhere on the instance.
       const id = instanceUser(rec);
       if (id === undefined) return unauthorized();
-      const email = opts.users.find((u) => u.userId === id)?.email ?? `user${id}@acme.example`;
-      const displayName = id === CI_USER ? 'CI Robot' : `User ${id}`;
+      const user = opts.users.find((u) => u.userId === id);
+      const email = user?.email ?? `user${id}@acme.example`;
+      const displayName = user?.displayName ?? `User ${id}`;
       const role = opts.grantless.includes(id) ? 'Participant' : 'Admin';
       return reply(200, { id, displayName, userName: email, emailAddress: email, role });
+    },
+
+    'list-access-tokens'(rec) {
+      const user = instanceUser(rec);
+      if (user === undefined) return unauthorized();
+      if (opts.grantless.includes(user)) return tokenForbidden();
+      // Expired tokens stay listed until someone deletes them; the values are never listed.
+      return reply(
+        200,
+        liveAccessTokens().map(({ id, name, ownerId, expires }) => ({
+          id,
+          name,
+          ownerId,
+          expires,
+        })),
+      );
+    },
+
+    'create-access-token'(rec) {
+      const user = instanceUser(rec);
+      if (user === undefined) return unauthorized();
+      // The credential did authenticate its user: refusals are 403, as on create-dev-token.
+      if (opts.accessTokenCreate === 'refused' || opts.grantless.includes(user)) {
+        return tokenForbidden();
+      }
+      const type = rec.headers['content-type'];
+      if (!isJson(type)) return err(415, `Content type '${type ?? ''}' not supported`);
+      if (!isObject(rec.json)) return err(400, 'Request body must be a JSON object');
+      const problem = accessTokenProblem(rec.json, user, rec.at);
+      if (problem) return err(400, problem);
+      const { name, ownerId, expires } = rec.json;
+      const via = sessionUser(rec) === undefined ? 'developer-token' : 'session';
+      const { id, token } = addAccessToken({ name, ownerId, expires }, via);
+      return reply(200, { id, name, ownerId, expires, token });
+    },
+
+    'delete-access-token'(rec, id) {
+      const user = instanceUser(rec);
+      if (user === undefined) return unauthorized();
+      if (opts.grantless.includes(user)) return tokenForbidden();
+      const record = liveAccessTokens().find((t) => String(t.id) === id);
+      // 400 by default, as Domo answers for an unknown id on the developer-tokens route.
+      if (!record) return err(opts.accessTokenUnknownId, `No access token with id ${id}`);
+      record.deleted = true;
+      return reply(204);
+    },
+
+    'create-design'(rec) {
+      // The CLI sends the manifest (with its own additions: fileName, datasetsMapping).
+      const user = instanceUser(rec);
+      if (user === undefined) return unauthorized();
+      const m = rec.json;
+      if (!isObject(m)) return err(400, 'Request body must be a JSON manifest');
+      if (typeof m.name !== 'string' || !m.name) return err(400, 'The manifest needs a name');
+      if (typeof m.version !== 'string' || !m.version) {
+        return err(400, 'The manifest needs a version');
+      }
+      const design = {
+        id: randomUUID(),
+        name: m.name,
+        owner: user,
+        latestVersion: m.version,
+        versions: [{ version: m.version, datasetsMapping: [...(m.datasetsMapping ?? [])] }],
+        assets: [],
+        created: new Date().toISOString(),
+      };
+      sim.designs.push(design);
+      return reply(200, designAnswer(design));
+    },
+
+    'get-design'(rec, id) {
+      if (instanceUser(rec) === undefined) return unauthorized();
+      const design = findDesign(id);
+      return design ? reply(200, designAnswer(design)) : noDesign(id);
+    },
+
+    'upload-asset'(rec, id) {
+      const user = instanceUser(rec);
+      if (user === undefined) return unauthorized();
+      const design = findDesign(id);
+      if (!design) return noDesign(id);
+      const version = decodeURIComponent(/\/versions\/([^/]+)\/assets$/.exec(rec.path)?.[1] ?? '');
+      const path = rec.query.path;
+      if (!path) return err(400, 'Required parameter path is missing');
+      let entry = design.versions.find((v) => v.version === version);
+      if (!entry) {
+        // A new version comes into being with its first asset, as a publish of a bumped
+        // manifest version does.
+        entry = { version, datasetsMapping: [] };
+        design.versions.push(entry);
+        design.latestVersion = version;
+      }
+      if (path === 'manifest.json' && Array.isArray(rec.json?.datasetsMapping)) {
+        entry.datasetsMapping = [...rec.json.datasetsMapping];
+      }
+      const asset = {
+        version,
+        path,
+        bytes: Buffer.byteLength(rec.body),
+        contentType: rec.headers['content-type'],
+        userId: user,
+      };
+      design.assets = [
+        ...design.assets.filter((a) => a.version !== version || a.path !== path),
+        asset,
+      ];
+      return reply(200, { designId: id, version, path, size: asset.bytes });
     },
 
     api(rec) {
@@ -678,11 +931,14 @@ export async function startSimulator(options = {}) {
     'GET /__sim/health': ok,
     'GET /__sim/requests': () => sim.requests,
     'GET /__sim/clients': () => sim.clients,
+    'GET /__sim/access-tokens': () => sim.accessTokens,
+    'GET /__sim/designs': () => sim.designs,
     'GET /__sim/stats': () => stats,
     'POST /__sim/faults': ({ route, ...spec }) => fault(route, spec) && ok(),
     'POST /__sim/set': (partial) => set(partial) && ok(),
     'POST /__sim/reset': () => reset() && ok(),
     'POST /__sim/clients': (list) => addClients(Array.isArray(list) ? list : [list]),
+    'POST /__sim/access-tokens': (list) => addAccessTokens(Array.isArray(list) ? list : [list]),
   };
 
   async function onRequest(req, res) {
@@ -785,6 +1041,11 @@ const USAGE = `Usage: node dev/simulator.mjs [options]
   --list-client-ids I      "full" (default) or "shortened" client ids in that list
   --developer-token-create C  "allowed" (default) or "refused": a valid developer token then
                            gets 403 when it creates a client (it still works elsewhere)
+  --access-token-create C  "allowed" (default) or "refused": minting an access token is a 403
+  --access-token-lifetime L  "any" (default) or "whole-days": a lifetime that is not a whole
+                           number of days is a 400
+  --access-token-max-days N  refuse (400) lifetimes longer than N days (default: no limit)
+  --access-token-unknown-id S  answer to deleting an unknown access token: 400 (default) or 404
   --fault route:kind[:arg][:times]   queue a fault (repeatable), e.g. token:status:503:2
   --log                    one line per request on stderr
   --ready-file PATH        write the URL to PATH once listening`;
@@ -802,6 +1063,10 @@ async function main(argv) {
       'list-shape': string,
       'list-client-ids': string,
       'developer-token-create': string,
+      'access-token-create': string,
+      'access-token-lifetime': string,
+      'access-token-max-days': string,
+      'access-token-unknown-id': string,
       fault: { type: 'string', multiple: true },
       log: { type: 'boolean' },
       'ready-file': string,
@@ -824,6 +1089,10 @@ async function main(argv) {
     listShape: values['list-shape'],
     listClientIds: values['list-client-ids'],
     developerTokenCreate: values['developer-token-create'],
+    accessTokenCreate: values['access-token-create'],
+    accessTokenLifetime: values['access-token-lifetime'],
+    accessTokenMaxDays: values['access-token-max-days'],
+    accessTokenUnknownId: values['access-token-unknown-id'],
     log: values.log ?? false,
   });
   try {
@@ -847,7 +1116,7 @@ async function main(argv) {
 export function banner(url) {
   const d = defaultOptions();
   const [client] = d.clients;
-  const [user, locked] = d.users;
+  const [user, locked, grantlessUser] = d.users;
   const [devToken, grantless] = Object.keys(d.developerTokens);
   return [
     `Domo simulator listening on ${url} (plays both api-url and instance)`,
@@ -855,25 +1124,31 @@ export function banner(url) {
     'Endpoints:',
     ...ROUTE_TABLE.map(([route, method, re]) => {
       if (route === 'github-run') {
-        const path = '[/api/v3]/repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt}';
+        const path = '[/api/v3]/repos/{owner}/{repo}/actions/runs/{run_id}[/attempts/{attempt}]';
         return `  ${'GET'.padEnd(8)} ${path}  (${route}: GitHub, for sweep mode)`;
       }
       const path = re.source
         .replace(/\\\//g, '/')
         .replace(/\(\[\^\/\]\+\)/, '{id}')
+        .replace(/\(\[\^\/\]\+\)/, '{version}')
         .replace(/\((\w+)\|(\w+)\)/, '{$1,$2}')
         .replace(/^\^|\/\?\$$|\$$/g, '');
       return `  ${(method ?? 'GET|POST').padEnd(8)} ${path}  (${route})`;
     }),
-    '  GET|POST /__sim/{health,requests,clients,stats,faults,set,reset}  (test controls)',
+    '  GET|POST /__sim/{health,requests,clients,access-tokens,designs,stats,faults,set,reset}  (test controls)',
     '  POST     /__sim/clients  (add clients made before, e.g. leftovers for a sweep)',
+    '  POST     /__sim/access-tokens  (add access tokens made before, the same for access tokens)',
     '',
     'Accepted credentials:',
     `  client-id / client-secret   ${client.id} / ${client.secret}`,
-    `  username / password         ${user.email} / ${user.password} (${locked.email} is locked)`,
+    `  username / password         ${user.email} / ${user.password} (${locked.email} is locked,`,
+    `                              ${grantlessUser.email} lacks the grants)`,
     `  session-token               ${d.sessions[0]}`,
     `  session-cookie              ${Object.keys(d.cookies)[0]}`,
-    `  developer-token             ${devToken} (${grantless} lacks the grant to create clients)`,
+    `  developer-token             ${devToken} (${grantless} lacks the grants), or an access`,
+    '                              token minted through /api/data/v1/accesstokens',
+    '  Domo CLI (domo publish)     https only: start with a certificate (dev/certificate.mjs) and',
+    '                              give the CLI NODE_EXTRA_CA_CERTS (see dev/domo-cli/cli.mjs)',
     `  github-token                ${JOB_TOKEN} (reads run 4242 attempt 1, in progress)`,
     '',
     `Try: DOMO_API_URL=${url} DOMO_INSTANCE=${url} DOMO_CLIENT_ID=${client.id} DOMO_CLIENT_SECRET=${client.secret} DOMO_DEVELOPER_TOKEN=${devToken} npm run smoke`,

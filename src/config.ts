@@ -1,9 +1,9 @@
 /**
- * The only reader of the runner's inputs and state. Everything it returns is validated,
- * so the rest of the action never sees a raw string from the workflow.
+ * The only reader of the runner's inputs. Everything it returns is validated, so the rest of
+ * the action never sees a raw string from the workflow.
  */
-import * as core from '@actions/core';
 import { ActionError, InputError } from './errors.js';
+import { clientDescription, defaultName, serverUrl } from './names.js';
 import { parseBaseUrl, parseInstance } from './urls.js';
 
 export const INPUT_NAMES = [
@@ -27,6 +27,10 @@ export const INPUT_NAMES = [
   'summary',
   'github-token',
   'dry-run',
+  'job-token',
+  'job-token-hours',
+  'cli-login',
+  'token-command',
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -54,31 +58,43 @@ export const DEFAULTS: Partial<RawInputs> = {
   'timeout-seconds': '30',
   summary: 'true',
   'dry-run': 'false',
+  'job-token': 'auto',
+  'job-token-hours': '6',
+  'cli-login': 'true',
+  'token-command': 'false',
 };
 
-const TOKEN_ONLY: readonly InputName[] = ['client-id', 'client-secret'];
-const PROVISION_ONLY: readonly InputName[] = [
-  'instance',
-  'session-token',
-  'username',
-  'password',
-  'session-cookie',
-  'developer-token',
-  'client-name',
-  'delete-client',
-];
-/** What provision mode takes and sweep mode does not: sweep creates nothing, requests no token. */
-const CREATION_ONLY: readonly InputName[] = [
-  'client-id',
-  'client-secret',
-  'client-name',
-  'delete-client',
-  'scope',
-  'api-url',
-  'export-env',
-  'env-var',
-];
-const SWEEP_ONLY: readonly InputName[] = ['dry-run'];
+const SESSION = ['token', 'provision', 'sweep', 'login'] as const;
+/** The modes each input applies to; given in any other mode (and not its default), a warning. */
+const APPLIES: Record<Exclude<InputName, 'github-token'>, readonly Mode[]> = {
+  'client-id': ['token'],
+  'client-secret': ['token'],
+  scope: ['token', 'provision'],
+  mode: SESSION,
+  instance: ['provision', 'sweep', 'login'],
+  'session-token': ['provision', 'sweep', 'login'],
+  username: ['provision', 'sweep', 'login'],
+  password: ['provision', 'sweep', 'login'],
+  'session-cookie': ['provision', 'sweep', 'login'],
+  'developer-token': ['provision', 'sweep', 'login'],
+  'client-name': ['provision'],
+  'delete-client': ['provision'],
+  'api-url': ['token', 'provision'],
+  'export-env': ['token', 'provision', 'login'],
+  'env-var': ['token', 'provision'],
+  retries: SESSION,
+  'timeout-seconds': SESSION,
+  summary: SESSION,
+  'dry-run': ['sweep'],
+  'job-token': ['login'],
+  'job-token-hours': ['login'],
+  'cli-login': ['login'],
+  'token-command': ['token', 'provision'],
+};
+
+/** Longest input taken: a token, a cookie or a name is far shorter; more is a mistake. */
+export const MAX_INPUT_LENGTH = 8192;
+
 export const SESSION_SOURCES: readonly InputName[] = [
   'developer-token',
   'session-token',
@@ -93,7 +109,7 @@ export type Session =
   | { kind: 'session-cookie'; cookie: string }
   | { kind: 'developer-token'; token: string };
 
-/** Where the instance API is and the credential for it: provision and sweep mode. */
+/** Where the instance API is and the credential for it: provision, sweep and login mode. */
 export interface InstanceConfig {
   instanceUrl: string;
   customerDomain: string;
@@ -125,12 +141,24 @@ export interface SweepConfig extends InstanceConfig {
   run: GitHubRun;
 }
 
-export type Mode = 'token' | 'provision' | 'sweep';
-export const MODES: readonly Mode[] = ['token', 'provision', 'sweep'];
+export interface LoginConfig extends InstanceConfig {
+  /** Whether a developer token is minted for the job (job-token). */
+  mint: boolean;
+  /** Lifetime of a minted token, in hours. */
+  hours: number;
+  cliLogin: boolean;
+  /** The minted token's name, unique to this invocation. */
+  tokenName: string;
+  /** The instance's host, with its port when the URL names one. */
+  host: string;
+}
+
+export type Mode = 'token' | 'provision' | 'sweep' | 'login';
+export const MODES: readonly Mode[] = ['token', 'provision', 'sweep', 'login'];
 
 export interface Config {
   mode: Mode;
-  /** Empty in sweep mode, which requests no token. */
+  /** Empty in sweep and login mode, which request no access token. */
   scopes: string[];
   apiUrl: string;
   exportEnv: boolean;
@@ -144,6 +172,10 @@ export interface Config {
   provision?: ProvisionConfig;
   /** Sweep mode only. */
   sweep?: SweepConfig;
+  /** Login mode only. */
+  login?: LoginConfig;
+  /** Token and provision mode: install the domo-token command. */
+  tokenCommand: boolean;
 }
 
 export interface Parsed {
@@ -185,40 +217,49 @@ export function parseConfig(
   const given = (name: InputName): boolean => (raw[name] ?? '').trim() !== '';
   const warnings: string[] = [];
 
+  for (const name of INPUT_NAMES) {
+    const length = (raw[name] ?? '').length;
+    if (length > MAX_INPUT_LENGTH) {
+      throw new InputError(
+        name,
+        `is ${length} characters long; domo-auth takes at most ${MAX_INPUT_LENGTH} (was a file or a whole secret store pasted in?).`,
+      );
+    }
+  }
+
   const mode = value('mode').toLowerCase() as Mode;
   if (!MODES.includes(mode)) {
     throw new InputError(
       'mode',
-      `must be "token", "provision" or "sweep" (got "${value('mode')}").`,
+      `must be "token", "provision", "login" or "sweep" (got "${value('mode')}").`,
     );
   }
 
-  const notFor = (names: readonly InputName[], otherMode: string): void => {
-    for (const name of names) {
-      // value() is a string: never the default of an input that has none.
-      const isDefault = value(name) === DEFAULTS[name];
-      if (given(name) && !isDefault) {
-        warnings.push(`Input \`${name}\` ${otherMode}; it is ignored.`);
-      }
-    }
-  };
+  for (const [name, modes] of Object.entries(APPLIES) as Array<[InputName, readonly Mode[]]>) {
+    // value() is a string: never the default of an input that has none.
+    if (modes.includes(mode) || !given(name) || value(name) === DEFAULTS[name]) continue;
+    const where =
+      modes.length === 1 ? `applies only to mode: ${modes[0]}` : `does not apply to mode: ${mode}`;
+    warnings.push(`Input \`${name}\` ${where}; it is ignored.`);
+  }
   const common = {
     retries: parseRetries(value('retries')),
     timeoutMs: parseTimeout(value('timeout-seconds')),
     summary: parseBoolean('summary', value('summary')),
+    tokenCommand: false,
   };
 
-  if (mode === 'sweep') {
-    notFor(CREATION_ONLY, 'does not apply to mode: sweep');
+  if (mode === 'sweep' || mode === 'login') {
     const config: Config = {
       mode,
       scopes: [],
       apiUrl: DEFAULTS['api-url']!,
-      exportEnv: false,
+      exportEnv: mode === 'login' && parseBoolean('export-env', value('export-env')),
       envVar: DEFAULTS['env-var']!,
       ...common,
-      sweep: parseSweep(raw, value, given, env),
     };
+    if (mode === 'sweep') config.sweep = parseSweep(raw, value, given, env);
+    else config.login = parseLogin(raw, value, given, env, random);
     return { config, warnings };
   }
 
@@ -235,18 +276,15 @@ export function parseConfig(
     exportEnv: parseBoolean('export-env', value('export-env')),
     envVar: parseEnvVar(value('env-var')),
     ...common,
+    tokenCommand: parseBoolean('token-command', value('token-command')),
   };
 
-  // `github-token` is never warned about: the runner fills in its default in every mode.
-  notFor(SWEEP_ONLY, 'applies only to mode: sweep');
   if (mode === 'token') {
-    notFor(PROVISION_ONLY, 'applies only to mode: provision');
     config.client = {
       id: parseClientId(required('client-id', value, 'token mode')),
       secret: required('client-secret', value, 'token mode'),
     };
   } else {
-    notFor(TOKEN_ONLY, 'applies only to mode: token');
     config.provision = parseProvision(raw, value, given, env, random);
   }
   return { config, warnings };
@@ -322,7 +360,7 @@ function parseProvision(
   random: () => number,
 ): ProvisionConfig {
   const access = parseInstanceAccess(raw, value, given, 'provision');
-  const clientName = value('client-name') || defaultClientName(env, random);
+  const clientName = value('client-name') || defaultName(env, random);
   if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(clientName)) {
     throw new InputError('client-name', 'must be a single line of text.');
   }
@@ -360,6 +398,48 @@ function parseSweep(
   };
 }
 
+function parseLogin(
+  raw: Partial<RawInputs>,
+  value: (n: InputName) => string,
+  given: (n: InputName) => boolean,
+  env: NodeJS.ProcessEnv,
+  random: () => number,
+): LoginConfig {
+  const access = parseInstanceAccess(raw, value, given, 'login');
+  const text = value('job-token');
+  const jobToken = text.toLowerCase() === 'auto' ? 'auto' : parseJobToken(text);
+  const developer = access.session.kind === 'developer-token';
+  if (jobToken === false && !developer) {
+    throw new InputError(
+      'job-token',
+      'is false, which hands over a given `developer-token` as it is: with a sign-on or a session token there is no developer token to hand over. Give `developer-token`, or leave `job-token` at auto to mint one for the job.',
+    );
+  }
+  const hours = value('job-token-hours');
+  if (!/^\d+$/.test(hours) || Number(hours) < 1 || Number(hours) > 720) {
+    throw new InputError(
+      'job-token-hours',
+      `must be a whole number of hours from 1 to 720 (got "${hours}").`,
+    );
+  }
+  return {
+    ...access,
+    mint: jobToken === true || (jobToken === 'auto' && !developer),
+    hours: Number(hours),
+    cliLogin: parseBoolean('cli-login', value('cli-login')),
+    tokenName: defaultName(env, random),
+    host: new URL(access.instanceUrl).host,
+  };
+}
+
+function parseJobToken(text: string): boolean {
+  try {
+    return parseBoolean('job-token', text);
+  } catch {
+    throw new InputError('job-token', `must be auto, true or false (got "${text}").`);
+  }
+}
+
 /**
  * The current run, from the runner's variables. Sweep mode decides what to revoke by asking
  * GitHub about runs of this repository, so it refuses to guess any of them.
@@ -380,44 +460,6 @@ export function githubRun(env: NodeJS.ProcessEnv): GitHubRun {
 }
 
 const GITHUB_API = 'https://api.github.com';
-
-const serverUrl = (env: NodeJS.ProcessEnv): string =>
-  (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-
-/**
- * A name no other invocation shares: the run id alone repeats across a matrix's jobs, a
- * re-run's attempts and two provision steps in one job, and Domo refuses a taken name.
- */
-export function defaultClientName(env: NodeJS.ProcessEnv, random: () => number): string {
-  // random() < 1, so six hex digits at most.
-  const suffix = Math.floor(random() * 0x1000000)
-    .toString(16)
-    .padStart(6, '0');
-  const repository = env.GITHUB_REPOSITORY || 'local';
-  const run = `${env.GITHUB_RUN_ID || 'local'}.${env.GITHUB_RUN_ATTEMPT || '1'}`;
-  return `github-actions ${repository} run ${run} ${env.GITHUB_JOB || 'job'} ${suffix}`;
-}
-
-/** Where the client came from and whether it outlives the job, for whoever finds it later. */
-export function clientDescription(env: NodeJS.ProcessEnv, deleteClient: boolean): string {
-  const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-  const where =
-    repository && runId
-      ? `for ${serverUrl(env)}/${repository}/actions/runs/${runId}`
-      : 'outside GitHub Actions';
-  const fate = deleteClient
-    ? 'revoked when the job ends'
-    : 'kept after the job ends (delete-client: false)';
-  return `Created by domo-auth ${where}; ${fate}.`;
-}
-
-/**
- * The description clientDescription() gives a client the job means to revoke: sweep mode takes
- * nothing else for one of its own (a test holds the two together).
- */
-export function revokedDescription(server: string, repository: string, runId: string): string {
-  return `Created by domo-auth for ${server}/${repository}/actions/runs/${runId}; revoked when the job ends.`;
-}
 
 /** Spaces and/or commas separate scopes; order is kept and duplicates dropped. */
 export function parseScopes(text: string): string[] {
@@ -510,78 +552,4 @@ function headerSafe(name: InputName, text: string): string {
     );
   }
   return text;
-}
-
-/** What the post step needs, handed over from the main step through the runner's state. */
-export interface CleanupState {
-  clientId: string;
-  clientName: string;
-  /** The numeric id the instance lists the client under, when creation told it ('' if not). */
-  listId: string;
-  /** The credential that created the client, and so may revoke it. */
-  authKind: InstanceAuthKind;
-  credential: string;
-  instanceUrl: string;
-  deleteClient: boolean;
-  retries: number;
-  timeoutMs: number;
-  /** The main step's secrets: the post step redacts them too, whatever its runner masks. */
-  secrets: string[];
-}
-
-export type InstanceAuthKind = 'session' | 'developer-token';
-
-export const STATE_KEYS = {
-  clientId: 'client-id',
-  clientName: 'client-name',
-  listId: 'list-id',
-  authKind: 'auth-kind',
-  credential: 'credential',
-  instanceUrl: 'instance-url',
-  deleteClient: 'delete-client',
-  retries: 'retries',
-  timeoutMs: 'timeout-ms',
-  secrets: 'secrets',
-} as const satisfies Record<keyof CleanupState, string>;
-
-/**
- * The state a main step saves before anything else (publish.ts, markMainStep). GitHub runs the
- * same file for the post step and hands it the main step's state: finding the mark is how it
- * knows it is the post step.
- */
-export const POST_MARK = 'isPost';
-
-export function isPostStep(): boolean {
-  return core.getState(POST_MARK) === 'true';
-}
-
-/** The post step's input: undefined when the main step created no client. */
-export function readCleanupState(): CleanupState | undefined {
-  const get = (key: keyof CleanupState): string => core.getState(STATE_KEYS[key]);
-  const clientId = get('clientId');
-  if (!clientId) return undefined;
-  const retries = Number(get('retries'));
-  const timeoutMs = Number(get('timeoutMs'));
-  return {
-    clientId,
-    clientName: get('clientName'),
-    listId: /^\d+$/.test(get('listId')) ? get('listId') : '',
-    authKind: get('authKind') === 'developer-token' ? 'developer-token' : 'session',
-    credential: get('credential'),
-    instanceUrl: get('instanceUrl'),
-    deleteClient: get('deleteClient') === 'true',
-    // Bad saved state falls back to the defaults rather than stopping the revocation.
-    retries: Number.isInteger(retries) && retries >= 0 && retries <= 20 ? retries : 5,
-    timeoutMs: timeoutMs > 0 && timeoutMs <= 600_000 ? timeoutMs : 30_000,
-    secrets: stringList(get('secrets')),
-  };
-}
-
-function stringList(json: string): string[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
 }

@@ -1,11 +1,11 @@
 /**
- * The credential for the instance's API, shared by provision and sweep mode: a developer token
+ * The credential for the instance's API, shared by provision, sweep and login mode: a developer token
  * as it is, a session token as it is, or the session a sign-on returns.
  */
 import type { InstanceConfig } from './config.js';
 import { signOn } from './domo/session.js';
 import type { Transport } from './http.js';
-import { info, mask } from './publish.js';
+import { info, mask } from './log.js';
 import { withRetry, type RetryFor } from './retry.js';
 
 export async function instanceCredential(

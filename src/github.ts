@@ -17,16 +17,38 @@ export const runCall = (repository: string, runId: string, attempt: string): str
 export const runUrl = (run: GitHubRun, runId: string, attempt: string): string =>
   `${run.serverUrl}/${run.repository}/actions/runs/${runId}/attempts/${attempt}`;
 
-export async function getRunAttempt(
+/** "Get a workflow run attempt": whether the job that made something can still be using it. */
+export function getRunAttempt(
   transport: Transport,
   run: GitHubRun,
   token: string,
   runId: string,
   attempt: string,
 ): Promise<RunAnswer> {
-  const call = runCall(run.repository, runId, attempt);
+  const path = `/actions/runs/${runId}/attempts/${attempt}`;
+  return getRunPath(transport, run, token, runCall(run.repository, runId, attempt), path);
+}
+
+/** "Get a workflow run": asked when an attempt answers 404, to tell a deleted run from a lag. */
+export function getRun(
+  transport: Transport,
+  run: GitHubRun,
+  token: string,
+  runId: string,
+): Promise<RunAnswer> {
+  const call = `GitHub run check (GET /repos/${run.repository}/actions/runs/${runId})`;
+  return getRunPath(transport, run, token, call, `/actions/runs/${runId}`);
+}
+
+async function getRunPath(
+  transport: Transport,
+  run: GitHubRun,
+  token: string,
+  call: string,
+  path: string,
+): Promise<RunAnswer> {
   const [owner, name] = run.repository.split('/').map(encodeURIComponent);
-  const url = `${run.apiUrl}/repos/${owner}/${name}/actions/runs/${runId}/attempts/${attempt}`;
+  const url = `${run.apiUrl}/repos/${owner}/${name}${path}`;
   let json: Record<string, unknown>;
   try {
     const response = await send(transport, call, {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { selfSignedCertificate } from '../../dev/certificate.mjs';
-import { parseFaultArg, startSimulator, type Simulator } from '../../dev/simulator.mjs';
+import { banner, parseFaultArg, startSimulator, type Simulator } from '../../dev/simulator.mjs';
 
 type Json = Record<string, unknown>;
 interface Answer {
@@ -91,6 +91,18 @@ function rawRequest(port: number, request: string): Promise<{ data: string; code
     socket.on('close', () => resolve({ data }));
   });
 }
+
+/** Runs the CLI to its end (it never starts a server here): exit code and all it printed. */
+const cli = (...args: string[]) =>
+  new Promise<{ code: number | null; out: string }>((resolve) => {
+    const child = spawn(process.execPath, [SCRIPT, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('close', (code) => resolve({ code, out }));
+  });
 
 beforeAll(async () => {
   sim = await startSimulator();
@@ -457,7 +469,7 @@ describe('who a credential acts as, and developer tokens that may not create cli
       'the token of a user without the grant',
       devToken('sim-grantless-token'),
       200,
-      { id: 1002, role: 'Participant' },
+      { id: 1002, displayName: 'No Grants', role: 'Participant' },
     ],
     ['a session', { 'x-domo-authentication': SESSION }, 200, { id: 964382593 }],
     ['nothing', {}, 401, undefined],
@@ -511,18 +523,6 @@ describe('who a credential acts as, and developer tokens that may not create cli
     sim.reset();
     expect((await createWithToken()).status).toBe(201);
   });
-
-  /** Runs the CLI to its end (it never starts a server here): exit code and all it printed. */
-  const cli = (...args: string[]) =>
-    new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(process.execPath, [SCRIPT, ...args], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      child.on('close', (code) => resolve({ code, out }));
-    });
 
   test('the CLI: --developer-token-create is in --help, and a typo stops it', async () => {
     const help = await cli('--help');
@@ -1011,5 +1011,503 @@ describe("GitHub's run attempts, for sweep mode", () => {
     });
     expect(added.status).toBe(200);
     expect(sim.clients.map((c) => c.name)).toContain('via admin');
+  });
+});
+
+const CI_USER = 964382593;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const ACCESS = '/api/data/v1/accesstokens';
+const DESIGNS = '/api/apps/v1/designs';
+const grantless = devToken('sim-grantless-token');
+const jsonPost = (path: string, body: unknown, headers: Record<string, string>) =>
+  call(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+const mintBody = (lifetime = 6 * HOUR, more: Json = {}): Json => ({
+  name: 'github-actions octo-org/octo-repo run 4242.1 deploy 0a1b2c',
+  ownerId: CI_USER,
+  expires: Date.now() + lifetime,
+  ...more,
+});
+const mint = (body: unknown = mintBody(), headers = devToken()) => jsonPost(ACCESS, body, headers);
+const me = (headers: Record<string, string>) => call('/api/content/v2/users/me', { headers });
+
+describe('access tokens: /api/data/v1/accesstokens', () => {
+  test.each([
+    ['a developer token', devToken(), 'developer-token'],
+    ['a session', { 'x-domo-authentication': SESSION }, 'session'],
+  ] as const)(
+    'minting with %s answers 200 with id and token; the list shows it without the value',
+    async (_, headers, via) => {
+      const body = mintBody();
+      const minted = await mint(body, headers);
+      expect(minted.status).toBe(200);
+      expect(minted.json).toEqual({ ...body, id: expect.any(Number), token: expect.any(String) });
+      expect(minted.json.token).toMatch(/^DDCI[0-9a-f]{48}$/);
+      const list = await call(ACCESS, { headers });
+      expect(list.status).toBe(200);
+      expect(list.json).toEqual([
+        { id: minted.json.id, name: body.name, ownerId: CI_USER, expires: body.expires },
+      ]);
+      expect(list.text).not.toContain(String(minted.json.token));
+      expect(sim.accessTokens).toEqual([
+        expect.objectContaining({ id: minted.json.id, via, deleted: false }),
+      ]);
+    },
+  );
+
+  test('a minted token is a developer token everywhere until it is deleted', async () => {
+    const minted = await mint();
+    const token = devToken(String(minted.json.token));
+    expect((await me(token)).json).toMatchObject({ id: CI_USER, displayName: 'CI Robot' });
+    expect((await call(LIST, { headers: token })).status).toBe(200);
+    expect((await createWithToken(undefined, token)).status).toBe(201);
+    expect((await call(ACCESS, { headers: token })).status).toBe(200);
+    expect((await mint(mintBody(), token)).status).toBe(200);
+    expect((await jsonPost(DESIGNS, { name: 'app', version: '1.0.0' }, token)).status).toBe(200);
+
+    const gone = await call(`${ACCESS}/${String(minted.json.id)}`, {
+      method: 'DELETE',
+      headers: devToken(),
+    });
+    expect(gone.status).toBe(204);
+    expect((await me(token)).status).toBe(401);
+    expect((await jsonPost(DESIGNS, { name: 'app', version: '1.0.0' }, token)).status).toBe(401);
+    const list = await call(ACCESS, { headers: devToken() });
+    expect((list.json as unknown as Json[]).map((t) => t.id)).not.toContain(minted.json.id);
+    expect(sim.accessTokens[0]?.deleted).toBe(true);
+  });
+
+  test('an expired token authenticates nothing but stays listed until it is deleted', async () => {
+    const [old] = sim.addAccessTokens([{ name: 'old', expires: Date.now() - 1 }]);
+    expect((await me(devToken(old!.token))).status).toBe(401);
+    expect((await call(ACCESS, { headers: devToken() })).json).toEqual([
+      { id: old!.id, name: 'old', ownerId: CI_USER, expires: old!.expires },
+    ]);
+  });
+
+  test('a session from signing on as the grantless user: its name, and no minting', async () => {
+    const signed = await signOn({
+      method: 'password',
+      emailAddress: 'grantless@acme.example',
+      password: 'sim-password',
+    });
+    const headers = { 'x-domo-authentication': String(signed.json.sessionToken) };
+    expect((await me(headers)).json).toMatchObject({ id: 1002, displayName: 'No Grants' });
+    expect((await mint(mintBody(6 * HOUR, { ownerId: 1002 }), headers)).status).toBe(403);
+  });
+
+  test.each<[string, Record<string, unknown>, Record<string, string>, unknown, number, RegExp]>([
+    ['no credential', {}, {}, mintBody(), 401, /^Full authentication/],
+    ['an unknown developer token', {}, devToken('stale'), mintBody(), 401, /^Full authentication/],
+    [
+      'a user without the grant',
+      {},
+      grantless,
+      mintBody(HOUR, { ownerId: 1002 }),
+      403,
+      /"Manage all access tokens" grant/,
+    ],
+    [
+      'accessTokenCreate refused',
+      { accessTokenCreate: 'refused' },
+      devToken(),
+      mintBody(),
+      403,
+      /grant/,
+    ],
+    [
+      'accessTokenCreate refused, with a session',
+      { accessTokenCreate: 'refused' },
+      { 'x-domo-authentication': SESSION },
+      mintBody(),
+      403,
+      /grant/,
+    ],
+    ['a list for a body', {}, devToken(), [mintBody()], 400, /JSON object/],
+    ['no name', {}, devToken(), mintBody(HOUR, { name: ' ' }), 400, /^name/],
+    [
+      'an ownerId in a string',
+      {},
+      devToken(),
+      mintBody(HOUR, { ownerId: '964382593' }),
+      400,
+      /^ownerId/,
+    ],
+    [
+      'another owner',
+      {},
+      devToken(),
+      mintBody(HOUR, { ownerId: 1002 }),
+      400,
+      /^Invalid ownerId 1002/,
+    ],
+    ['an expiry in the past', {}, devToken(), mintBody(-1), 400, /^expires must be a future/],
+    ['an expiry in seconds', {}, devToken(), mintBody(HOUR, { expires: 1.5e9 }), 400, /future/],
+    ['an expiry as text', {}, devToken(), mintBody(HOUR, { expires: 'tomorrow' }), 400, /future/],
+    [
+      'hours where only days are taken',
+      { accessTokenLifetime: 'whole-days' },
+      devToken(),
+      mintBody(6 * HOUR),
+      400,
+      /^expires must be a whole number of days from now$/,
+    ],
+    [
+      'a day and an hour where only days are taken',
+      { accessTokenLifetime: 'whole-days' },
+      devToken(),
+      mintBody(DAY + HOUR),
+      400,
+      /whole number of days/,
+    ],
+    [
+      'longer than the longest lifetime',
+      { accessTokenMaxDays: 30 },
+      devToken(),
+      mintBody(31 * DAY),
+      400,
+      /^expires may be at most 30 days from now$/,
+    ],
+  ])('minting refused: %s', async (_, options, headers, body, status, message) => {
+    sim.set(options);
+    const refused = await mint(body, headers);
+    expect(refused.status).toBe(status);
+    expect(refused.json).toMatchObject({ status, message: expect.stringMatching(message) });
+    expect(sim.accessTokens).toEqual([]);
+  });
+
+  test('a text body is a 415', async () => {
+    const text = await call(ACCESS, {
+      method: 'POST',
+      headers: { ...devToken(), 'content-type': 'text/plain' },
+      body: JSON.stringify(mintBody()),
+    });
+    expect(text.status).toBe(415);
+  });
+
+  test.each<[string, Record<string, unknown>, number]>([
+    ['hours by default', {}, 6 * HOUR],
+    ['a day where only days are taken', { accessTokenLifetime: 'whole-days' }, DAY],
+    ['30 days where only days are taken', { accessTokenLifetime: 'whole-days' }, 30 * DAY],
+    ['the longest lifetime exactly', { accessTokenMaxDays: 30 }, 30 * DAY],
+  ])('minting accepted: %s', async (_, options, lifetime) => {
+    sim.set(options);
+    expect((await mint(mintBody(lifetime))).status).toBe(200);
+  });
+
+  test.each<[string, Record<string, unknown>, (id: number) => Promise<Answer>, number]>([
+    ['listing as the grantless user', {}, () => call(ACCESS, { headers: grantless }), 403],
+    [
+      'deleting it as the grantless user',
+      {},
+      (id) => call(`${ACCESS}/${id}`, { method: 'DELETE', headers: grantless }),
+      403,
+    ],
+    ['listing with nothing', {}, () => call(ACCESS), 401],
+    ['deleting it with nothing', {}, (id) => call(`${ACCESS}/${id}`, { method: 'DELETE' }), 401],
+    [
+      'deleting it with an unknown token',
+      {},
+      (id) => call(`${ACCESS}/${id}`, { method: 'DELETE', headers: devToken('stale') }),
+      401,
+    ],
+    [
+      'deleting an unknown id',
+      {},
+      () => call(`${ACCESS}/999999`, { method: 'DELETE', headers: devToken() }),
+      400,
+    ],
+    [
+      'deleting an unknown id, accessTokenUnknownId 404',
+      { accessTokenUnknownId: 404 },
+      () => call(`${ACCESS}/999999`, { method: 'DELETE', headers: devToken() }),
+      404,
+    ],
+    ['PUT', {}, () => call(ACCESS, { method: 'PUT', headers: devToken() }), 405],
+  ])('%s → %i; the seeded token lives on', async (_, options, ask, status) => {
+    sim.set(options);
+    const [seeded] = sim.addAccessTokens([{ name: 'kept' }]);
+    const answer = await ask(seeded!.id);
+    expect(answer.status).toBe(status);
+    expect(sim.accessTokens).toEqual([expect.objectContaining({ id: seeded!.id, deleted: false })]);
+  });
+
+  test('leftovers: addAccessTokens and POST /__sim/access-tokens seed them; reset forgets them; ids never repeat', async () => {
+    const before = Date.now();
+    const [a, b] = sim.addAccessTokens([
+      { name: 'github-actions octo-org/octo-repo run 41.1 build a1b2c3' },
+      { name: 'by hand', ownerId: 1002, expires: 1_900_000_000_000 },
+    ]);
+    expect(a).toMatchObject({ ownerId: CI_USER, via: 'seed', deleted: false });
+    expect(a!.expires).toBeGreaterThanOrEqual(before + 30 * DAY);
+    expect(b).toMatchObject({ ownerId: 1002, expires: 1_900_000_000_000 });
+    expect((await me(devToken(a!.token))).json).toMatchObject({ id: CI_USER });
+
+    const added = await call('/__sim/access-tokens', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'via admin' }),
+    });
+    expect(added.status).toBe(200);
+    const listed = await call('/__sim/access-tokens');
+    expect((listed.json as unknown as Json[]).map((t) => t.name)).toEqual([
+      a!.name,
+      'by hand',
+      'via admin',
+    ]);
+    const bad = await call('/__sim/access-tokens', { method: 'POST', body: '{"ownerId":1}' });
+    expect(bad).toMatchObject({ status: 400, json: { message: 'an access token needs a name' } });
+    expect(() => sim.addAccessTokens([{ name: 'x', expires: 1.5 }])).toThrow(/epoch milliseconds/);
+
+    sim.reset();
+    expect(sim.accessTokens).toEqual([]);
+    expect((await me(devToken(a!.token))).status).toBe(401);
+    const [c] = sim.addAccessTokens([{ name: 'after reset' }]);
+    expect(c!.id).toBeGreaterThan(b!.id);
+  });
+
+  test('act-then-fail on minting: the token exists although the answer was lost', async () => {
+    sim.fault('create-access-token', { kind: 'act-then-fail', then: 502 });
+    expect((await mint()).status).toBe(502);
+    expect(sim.accessTokens).toHaveLength(1);
+  });
+
+  test.each<[Record<string, unknown>, string]>([
+    [{ accessTokenCreate: 'sometimes' }, 'accessTokenCreate must be one of allowed, refused'],
+    [{ accessTokenLifetime: 'hours' }, 'accessTokenLifetime must be one of any, whole-days'],
+    [{ accessTokenUnknownId: 410 }, 'accessTokenUnknownId must be one of 400, 404'],
+    [
+      { accessTokenMaxDays: 0 },
+      'accessTokenMaxDays must be a whole number of days, at least 1, or null',
+    ],
+    [
+      { accessTokenMaxDays: 1.5 },
+      'accessTokenMaxDays must be a whole number of days, at least 1, or null',
+    ],
+  ])('option %j is refused: %s', (options, message) => {
+    expect(() => sim.set(options)).toThrow(message);
+  });
+
+  test('options also come as text (the CLI and /__sim/set send strings)', async () => {
+    sim.set({ accessTokenMaxDays: '2', accessTokenUnknownId: '404' } as never);
+    expect((await mint(mintBody(3 * DAY))).status).toBe(400);
+    expect((await call(`${ACCESS}/1`, { method: 'DELETE', headers: devToken() })).status).toBe(404);
+    sim.set({ accessTokenMaxDays: null });
+    expect((await mint(mintBody(3 * DAY))).status).toBe(200);
+  });
+
+  test('the CLI: the access-token options are in --help, and a bad value stops it', async () => {
+    const help = await cli('--help');
+    for (const flag of [
+      '--access-token-create C',
+      '--access-token-lifetime L',
+      '--access-token-max-days N',
+      '--access-token-unknown-id S',
+    ]) {
+      expect(help.out).toContain(flag);
+    }
+    expect(await cli('--port', '0', '--access-token-max-days', 'x')).toEqual({
+      code: 2,
+      out: 'domo simulator: accessTokenMaxDays must be a whole number of days, at least 1, or null\n',
+    });
+  });
+});
+
+describe('app publishing, as `domo publish` sends it', () => {
+  const manifest = {
+    name: 'hello',
+    version: '1.0.0',
+    fileName: 'manifest.json',
+    datasetsMapping: [],
+  };
+  const assets = (id: string, version: string) => `${DESIGNS}/${id}/versions/${version}/assets`;
+  const upload = (
+    id: string,
+    version: string,
+    path: string,
+    body: string,
+    type: string,
+    headers = devToken(),
+  ) =>
+    call(`${assets(id, version)}?path=${path}`, {
+      method: 'POST',
+      headers: { 'content-type': type, ...headers },
+      body,
+    });
+
+  test('a one-file app: the design, then manifest.json and index.html; a second publish finds it', async () => {
+    const created = await jsonPost(`${DESIGNS}?path=manifest.json`, manifest, devToken());
+    expect(created.status).toBe(200);
+    expect(created.json).toMatchObject({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      name: 'hello',
+      owner: CI_USER,
+      latestVersion: '1.0.0',
+    });
+    const id = String(created.json.id);
+    const withId = JSON.stringify({ ...manifest, id });
+    const first = await upload(id, '1.0.0', 'manifest.json', withId, 'application/json');
+    expect(first.json).toEqual({
+      designId: id,
+      version: '1.0.0',
+      path: 'manifest.json',
+      size: withId.length,
+    });
+    expect((await upload(id, '1.0.0', 'index.html', '<p>hi</p>', 'text/html')).status).toBe(200);
+    // Published again, the same version: the assets are replaced, not added.
+    expect((await upload(id, '1.0.0', 'index.html', '<p>hi!</p>', 'text/html')).status).toBe(200);
+    expect(sim.designs).toEqual([
+      expect.objectContaining({
+        id,
+        assets: [
+          {
+            version: '1.0.0',
+            path: 'manifest.json',
+            bytes: withId.length,
+            contentType: 'application/json',
+            userId: CI_USER,
+          },
+          {
+            version: '1.0.0',
+            path: 'index.html',
+            bytes: 10,
+            contentType: 'text/html',
+            userId: CI_USER,
+          },
+        ],
+      }),
+    ]);
+
+    // A manifest with an id: the CLI asks for the design and its versions, then uploads.
+    const found = await call(`${DESIGNS}/${id}?parts=versions`, { headers: devToken() });
+    expect(found.json).toMatchObject({
+      id,
+      latestVersion: '1.0.0',
+      versions: [{ version: '1.0.0', datasetsMapping: [] }],
+    });
+    const mapped = JSON.stringify({
+      ...manifest,
+      id,
+      version: '1.0.1',
+      datasetsMapping: [{ alias: 'sales' }],
+    });
+    expect((await upload(id, '1.0.1', 'manifest.json', mapped, 'application/json')).status).toBe(
+      200,
+    );
+    const bumped = await call(`${DESIGNS}/${id}`, { headers: devToken() });
+    expect(bumped.json).toMatchObject({
+      latestVersion: '1.0.1',
+      versions: [
+        { version: '1.0.0', datasetsMapping: [] },
+        { version: '1.0.1', datasetsMapping: [{ alias: 'sales' }] },
+      ],
+    });
+    expect(sim.requests.map((r) => r.route)).toEqual([
+      'create-design',
+      'upload-asset',
+      'upload-asset',
+      'upload-asset',
+      'get-design',
+      'upload-asset',
+      'get-design',
+    ]);
+    // Each request keeps the credential it carried, for tests that check which one it was.
+    const carried = new Set(sim.requests.map((r) => r.headers['x-domo-developer-token']));
+    expect(carried).toEqual(new Set([DEV_TOKEN]));
+  });
+
+  const expired = () =>
+    devToken(sim.addAccessTokens([{ name: 'old', expires: Date.now() - 1 }])[0]!.token);
+  test.each<[string, () => Record<string, string>, number]>([
+    ['no credential', () => ({}), 401],
+    ['an unknown developer token', () => devToken('stale'), 401],
+    ['an expired access token', expired, 401],
+    ['an OAuth-style bearer token', () => ({ authorization: 'Bearer sim-developer-token' }), 401],
+    ['a session', () => ({ 'x-domo-authentication': SESSION }), 200],
+  ])('each publishing call with %s → %i', async (_, headers, status) => {
+    const id = String((await jsonPost(DESIGNS, manifest, devToken())).json.id);
+    const answers = [
+      await jsonPost(DESIGNS, manifest, headers()),
+      await call(`${DESIGNS}/${id}?parts=versions`, { headers: headers() }),
+      await upload(id, '1.0.0', 'index.html', 'x', 'text/html', headers()),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([status, status, status]);
+    expect(sim.designs).toHaveLength(status === 200 ? 2 : 1);
+    expect(sim.designs[0]!.assets).toHaveLength(status === 200 ? 1 : 0);
+  });
+
+  test.each<[string, () => Promise<Answer>, number, RegExp]>([
+    [
+      'an unknown design',
+      () => call(`${DESIGNS}/nope?parts=versions`, { headers: devToken() }),
+      404,
+      /^No design found with id nope$/,
+    ],
+    [
+      'an upload to an unknown design',
+      () => upload('nope', '1.0.0', 'index.html', 'x', 'text/html'),
+      404,
+      /^No design found/,
+    ],
+    [
+      'a manifest without a version',
+      () => jsonPost(DESIGNS, { name: 'x' }, devToken()),
+      400,
+      /version/,
+    ],
+    [
+      'a manifest without a name',
+      () => jsonPost(DESIGNS, { version: '1.0.0' }, devToken()),
+      400,
+      /name/,
+    ],
+    [
+      'a body that is not JSON',
+      () => jsonPost(DESIGNS, 'name=x', devToken()),
+      400,
+      /JSON manifest/,
+    ],
+  ])('%s → %i', async (_, ask, status, message) => {
+    const answer = await ask();
+    expect(answer.status).toBe(status);
+    expect(answer.json.message).toMatch(message);
+  });
+
+  test('an upload without a path is a 400', async () => {
+    const id = String((await jsonPost(DESIGNS, manifest, devToken())).json.id);
+    const answer = await call(assets(id, '1.0.0'), {
+      method: 'POST',
+      headers: devToken(),
+      body: 'x',
+    });
+    expect(answer.status).toBe(400);
+    expect(sim.designs[0]!.assets).toEqual([]);
+  });
+
+  test('GET /__sim/designs shows them; reset forgets them', async () => {
+    await jsonPost(DESIGNS, manifest, devToken());
+    expect((await call('/__sim/designs')).json).toEqual([
+      expect.objectContaining({ name: 'hello' }),
+    ]);
+    sim.reset();
+    expect(sim.designs).toEqual([]);
+  });
+
+  test('the banner names the new routes', () => {
+    const text = banner('https://127.0.0.1:8443');
+    for (const line of [
+      'GET      /api/data/v1/accesstokens  (list-access-tokens)',
+      'POST     /api/data/v1/accesstokens  (create-access-token)',
+      'DELETE   /api/data/v1/accesstokens/{id}  (delete-access-token)',
+      'POST     /api/apps/v1/designs  (create-design)',
+      'GET      /api/apps/v1/designs/{id}  (get-design)',
+      'POST     /api/apps/v1/designs/{id}/versions/{version}/assets  (upload-asset)',
+      'grantless@acme.example lacks the grants',
+    ]) {
+      expect(text).toContain(line);
+    }
   });
 });

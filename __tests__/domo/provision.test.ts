@@ -471,12 +471,33 @@ describe('the instance list of API clients, and revocation', () => {
     ['by full client id', [{ id: '1', clientId: full, name: 'x' }], '1'],
     ['by the numeric id', [{ id: '7', clientId: 'zzz', name: 'x' }], '7'],
     ['by name when the id is shortened', [{ id: '2', clientId: '3f2a9c1e…', name: 'mine' }], '2'],
-    ['by name when the id is masked', [{ id: '2', clientId: '3f2a****5a6b', name: 'mine' }], '2'],
+    [
+      'by name when the id is cut with ...',
+      [{ id: '2', clientId: '3f2a9c...', name: 'mine' }],
+      '2',
+    ],
+    ['by name when the id is cut bare', [{ id: '2', clientId: '3f2a9c1e', name: 'mine' }], '2'],
+    // The name alone is never enough: the name can be taken again once the client is deleted.
+    [
+      'not by name when the id is masked',
+      [{ id: '2', clientId: '3f2a****5a6b', name: 'mine' }],
+      undefined,
+    ],
+    [
+      "not by name when the list shows another client's full id",
+      [{ id: '2', clientId: '9e1d2c3b-5b7d-4e8f-9a0b-1c2d3e4f5a6b', name: 'mine' }],
+      undefined,
+    ],
+    [
+      'not by name when the id shown is only the ellipsis',
+      [{ id: '2', clientId: '…', name: 'mine' }],
+      undefined,
+    ],
     ['by name when no id is shown', [{ id: '3', name: 'mine' }], '3'],
     [
-      'by name when the id is shown in another form',
+      'not by name when the id is shown in another form',
       [{ id: '4', clientId: 'AAAA1111', name: 'mine' }],
-      '4',
+      undefined,
     ],
     [
       'the client id before the name',

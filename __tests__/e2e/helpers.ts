@@ -38,15 +38,18 @@ export const SIM_SECRETS = [
   'sim-password',
   'sim-session-token',
   'sim-dsid-cookie',
+  'sim-developer-token',
   // The runner fills `github-token` with the job's token in every mode.
   JOB_TOKEN,
 ];
 
 /** Every secret a step could know, including what it received and created. */
 export function secretsOf(step: StepResult, extra: string[] = []): string[] {
-  const outputs = [step.outputs['access-token'], step.outputs['client-secret']].filter(
-    (s): s is string => Boolean(s),
-  );
+  const outputs = [
+    step.outputs['access-token'],
+    step.outputs['client-secret'],
+    step.outputs['developer-token'],
+  ].filter((s): s is string => Boolean(s));
   const derived =
     step.outputs['client-id'] && step.outputs['client-secret']
       ? [basic(step.outputs['client-id'], step.outputs['client-secret'])]
@@ -66,10 +69,6 @@ export function expectNoLeaks(step: StepResult, extra: string[] = []): void {
 /** The workflow commands @actions/core writes for the action; anything else was forged. */
 const OURS = new Set(['add-mask', 'debug', 'warning', 'error']);
 
-/** The main step's mark for its post step, as a command when the runner gave no GITHUB_STATE. */
-const isPostMark = (c: StepResult['commands'][number]): boolean =>
-  c.name === 'save-state' && c.properties.name === 'isPost' && c.message === 'true';
-
 /**
  * Nothing in the step's output is a workflow command the action did not mean: every command
  * (read as GitHub's runner reads stdout and stderr) is one of ours, written on stdout, in the
@@ -77,7 +76,7 @@ const isPostMark = (c: StepResult['commands'][number]): boolean =>
  */
 export function expectNothingForged(step: StepResult): void {
   const forged = step.commands.filter(
-    (c) => c.legacy || c.stream !== 'stdout' || !(OURS.has(c.name) || isPostMark(c)),
+    (c) => c.legacy || c.stream !== 'stdout' || !OURS.has(c.name),
   );
   expect(forged).toEqual([]);
   expect(step.errors.length).toBeLessThanOrEqual(1);

@@ -7,7 +7,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { createServer } from 'node:net';
-import { runJob, runStep, splitLines, type StepResult } from '../../dev/runner.mjs';
+import { action, runJob, runStep, splitLines, type StepResult } from '../../dev/runner.mjs';
 import type { FaultSpec, RouteName, SimulatorOptions } from '../../dev/simulator.mjs';
 import {
   basic,
@@ -203,10 +203,7 @@ describe('injection through error answers, every call, both steps', () => {
       const main = await runStep({ inputs: { ...provision(sim), retries: '0' }, debug: true });
       expect(main.exitCode).toBe(0);
       sim.fault('list-dev-tokens', { kind: 'status', status: 500, ...spec, times: Infinity });
-      const post = await runStep({
-        state: main.savedState,
-        debug: true,
-      });
+      const post = await runStep({ entry: action.runs.post, state: main.savedState, debug: true });
       expect(post.exitCode).toBe(0);
       expect(post.errors).toEqual([]);
       expect(post.warnings).toHaveLength(1);
@@ -332,10 +329,7 @@ describe('secrets echoed in every encoding', () => {
         body: { message: said },
         times: Infinity,
       });
-      const post = await runStep({
-        state: main.savedState,
-        debug: true,
-      });
+      const post = await runStep({ entry: action.runs.post, state: main.savedState, debug: true });
       expect(post.warnings).toHaveLength(1);
       expect(post.warnings[0]).toContain('***');
       expectSafe(sim, main, post);
@@ -346,7 +340,10 @@ describe('secrets echoed in every encoding', () => {
 
 describe('inputs: quoted in one clean line, never a secret', () => {
   test.concurrent.each<[string, string | RegExp]>([
-    ['mode', 'Input `mode` must be "token", "provision" or "sweep" (got "x : :error: :forged-1'],
+    [
+      'mode',
+      'Input `mode` must be "token", "provision", "login" or "sweep" (got "x : :error: :forged-1',
+    ],
     ['scope', /^Input `scope` has an invalid scope/],
     ['env-var', /^Input `env-var` must be an environment variable name/],
     ['retries', /^Input `retries` must be a whole number from 0 to 20/],
@@ -504,4 +501,44 @@ test('every line the steps above could print is one line as the runner reads it'
     stdout: 'plain\n::debug::x',
     stderr: '',
   } as unknown as StepResult);
+});
+
+describe("saved state, as the runner's debug log prints it", () => {
+  /** `Save intra-action state NAME = VALUE` per value, masked as the runner masks: by what it was told. */
+  const debugLog = (step: StepResult): string =>
+    Object.entries(step.savedState)
+      .map(([name, value]) =>
+        step.masks.reduce(
+          (text, secret) => text.split(secret).join('***'),
+          `Save intra-action state ${name} = ${value}`,
+        ),
+      )
+      .join('\n');
+
+  test('a token Domo issued and the action refused is masked before any state holds it', async () => {
+    await withSimulator(OPTIONS, async (sim) => {
+      const refused = 'hostile-token-0123456789';
+      sim.fault('token', {
+        kind: 'body',
+        body: { access_token: refused, expires_in: 3599, customer: FORGE },
+      });
+      const step = await runStep({
+        inputs: {
+          mode: 'provision',
+          instance: sim.url,
+          'api-url': sim.url,
+          'session-token': SECRET.session,
+        },
+        debug: true,
+      });
+      expect(step.exitCode).toBe(1);
+      expect(JSON.parse(step.savedState.secrets!)).toContain(refused);
+      expect(step.masks).toContain(refused);
+      const client = sim.clients[0]!;
+      const log = debugLog(step);
+      for (const secret of [refused, client.client_secret, SECRET.session]) {
+        expect(log).not.toContain(secret);
+      }
+    });
+  });
 });

@@ -43,3 +43,59 @@ describe('post step: the client listed under an id it cannot use', () => {
     });
   });
 });
+
+describe('post step: a name taken again by someone else', () => {
+  test("the job's client deleted by hand and its name reused: the other client is never revoked", async () => {
+    await withSimulator({}, async (sim) => {
+      const inputs = {
+        mode: 'provision',
+        instance: sim.url,
+        'api-url': sim.url,
+        'session-token': 'sim-session-token',
+        'client-name': 'ci deploy client',
+      };
+      const main = await runStep({ inputs });
+      expect(main.exitCode).toBe(0);
+      const ours = sim.clients[0]!;
+      ours.deleted = true; // revoked by hand, mid-job
+      const [theirs] = sim.addClients([{ name: 'ci deploy client' }]);
+      const before = sim.requests.length;
+      const post = await runStep({ entry: action.runs.post, inputs, state: main.savedState });
+      expect(post.exitCode).toBe(0);
+      expect(sim.requests.slice(before).map((r) => `${r.method} ${r.route}`)).toEqual([
+        'GET list-dev-tokens',
+      ]);
+      expect(post.warnings).toEqual([]);
+      expect(post.stdout).toContain(
+        `Domo API client "ci deploy client" (${ours.client_id}) is already gone: ${sim.url} no longer lists it.`,
+      );
+      expect(sim.clients.find((c) => c.client_id === theirs!.client_id)!.deleted).toBe(false);
+      expectNoLeaks(post, [ours.client_secret, 'sim-session-token']);
+    });
+  });
+
+  test.each<[string, (id: string) => string]>([
+    ['cut short', (id) => id.slice(0, 8)],
+    ['cut short with …', (id) => `${id.slice(0, 8)}…`],
+    ['cut short with ...', (id) => `${id.slice(0, 8)}...`],
+  ])('a list that shows the client id %s still finds it by name', async (_, shorten) => {
+    await withSimulator({}, async (sim) => {
+      const inputs = {
+        mode: 'provision',
+        instance: sim.url,
+        'api-url': sim.url,
+        'session-token': 'sim-session-token',
+      };
+      const main = await runStep({ inputs });
+      const client = sim.clients[0]!;
+      sim.fault('list-dev-tokens', {
+        kind: 'body',
+        body: [{ id: client.tokenId, name: client.name, clientId: shorten(client.client_id) }],
+      });
+      const post = await runStep({ entry: action.runs.post, inputs, state: main.savedState });
+      expect(post.warnings).toEqual([]);
+      expect(client.deleted).toBe(true);
+      expect(post.stdout).toContain(`Revoked Domo API client "${client.name}"`);
+    });
+  });
+});

@@ -7,7 +7,7 @@
  * (which nothing public uses) is never sent.
  */
 import { describe, expect, test } from '@jest/globals';
-import { runJob, runStep } from '../../dev/runner.mjs';
+import { action, runJob, runStep } from '../../dev/runner.mjs';
 import type { StepResult } from '../../dev/runner.mjs';
 import {
   basic,
@@ -201,7 +201,7 @@ describe('provision mode: names that never collide', () => {
           main,
           /HTTP 400 \(A client named "deploy bot" already exists\)\. A Domo API client named "deploy bot" probably exists already: Domo refuses a second client of the same name\. Set another `client-name`, or leave it empty for a name unique to each run/,
         );
-        expect(main.savedState).toEqual({ isPost: 'true' }); // the mark alone: nothing to revoke
+        expect(main.savedState).toEqual({}); // nothing to revoke
         expect(post.warnings).toEqual([]);
         expect(sim.clients).toHaveLength(1);
         expect(sim.clients[0]!.deleted).toBe(false);
@@ -273,7 +273,7 @@ describe('provision mode: failures before a client exists create nothing', () =>
       expectFailure(main, message);
       expect(sim.requests).toHaveLength(requests);
       expect(sim.clients).toEqual([]);
-      expect(main.savedState).toEqual({ isPost: 'true' }); // the mark alone: nothing to revoke
+      expect(main.savedState).toEqual({}); // nothing to revoke
       expect(post.exitCode).toBe(0);
       expect(post.warnings).toEqual([]);
       expect(main.stdout + main.stderr).not.toMatch(/may have created/);
@@ -343,7 +343,7 @@ describe('provision mode: never a duplicate client', () => {
           main,
           /Domo may have created the client "github-actions [^"]+" anyway; it was not retried, to avoid a duplicate\./,
         );
-        expect(main.savedState).toEqual({ isPost: 'true' }); // the mark alone: nothing to revoke
+        expect(main.savedState).toEqual({}); // nothing to revoke
       }
       expect(post.exitCode).toBe(0);
       expectClean(sim, main, post);
@@ -396,6 +396,7 @@ describe('provision mode: the post step', () => {
         const client = sim.clients[0]!;
         client.deleted = true;
         const post = await runStep({
+          entry: action.runs.post,
           inputs: inputs(sim, source),
           state: main.savedState,
         });
@@ -477,6 +478,7 @@ describe('provision mode: the post step', () => {
         expect(main.exitCode).toBe(0);
         arrange(sim);
         const post = await runStep({
+          entry: action.runs.post,
           inputs: inputs(sim, source),
           state: main.savedState,
         });
@@ -507,6 +509,7 @@ describe('provision mode: the post step', () => {
         },
       });
       const post = await runStep({
+        entry: action.runs.post,
         inputs: inputs(sim, 'developer-token'),
         state: main.savedState,
       });

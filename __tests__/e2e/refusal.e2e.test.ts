@@ -72,7 +72,7 @@ describe('a developer token refused when it creates a client', () => {
       expect(sim.requests[1]!.headers['x-domo-developer-token']).toBe(token);
       expect(sim.requests[1]!.headers['x-domo-authentication']).toBeUndefined();
       expect(sim.clients).toEqual([]);
-      expect(main.savedState).toEqual({ isPost: 'true' }); // the mark alone: nothing to revoke
+      expect(main.savedState).toEqual({}); // nothing to revoke
       expect(main.masks).toContain(token);
       expect(post.exitCode).toBe(0);
       expect(post.warnings).toEqual([]);

@@ -118,6 +118,7 @@ describe('sweep: a mixed instance', () => {
           '41/attempts/1',
           '41/attempts/2',
           '40/attempts/1',
+          '40', // one 404 is not enough: the run itself is asked too
           '43/attempts/1',
           '44/attempts/1',
         ]);
@@ -131,6 +132,7 @@ describe('sweep: a mixed instance', () => {
         });
         expect(domoCalls(sim)).toEqual([
           'GET list-dev-tokens',
+          'GET list-access-tokens',
           'DELETE delete-dev-token',
           'DELETE delete-dev-token',
           'DELETE delete-dev-token',
@@ -145,7 +147,7 @@ describe('sweep: a mixed instance', () => {
           );
         }
         const summary = summaryText(main.summary);
-        expect(summary).toContain('Domo API client sweep: 3 orphaned, 3 revoked');
+        expect(summary).toContain('Domo sweep: 3 orphaned, 3 revoked');
         for (const outcome of ['revoked', 'kept: run not finished'])
           expect(summary).toContain(outcome);
         expect(main.summary).toContain(`<a href="${runUrl('43.1')}">`);
@@ -168,7 +170,7 @@ describe('sweep: a mixed instance', () => {
       expect(step.exitCode).toBe(0);
       expect(step.outputs).toEqual({ orphans: '3', revoked: '0' });
       expect(sim.clients.filter((c) => c.deleted)).toEqual([]);
-      expect(domoCalls(sim)).toEqual(['GET list-dev-tokens']);
+      expect(domoCalls(sim)).toEqual(['GET list-dev-tokens', 'GET list-access-tokens']);
       expect(lines(step).filter((l) => l.endsWith(': would revoke (dry run).'))).toHaveLength(3);
       expect(summaryText(step.summary)).toContain('would revoke (dry run)');
       expectClean(sim, step);
@@ -191,7 +193,7 @@ describe('sweep: a mixed instance', () => {
       expect(step.errors).toEqual([]);
       expect(step.outputs).toEqual({ orphans: '0', revoked: '0' });
       expect(summaryText(step.summary)).toContain(
-        'No API client of this repository is waiting to be revoked.',
+        'Nothing of this repository is waiting to be revoked.',
       );
       expectClean(sim, step);
     });
@@ -293,7 +295,7 @@ describe('sweep: what goes wrong after the current run is seen', () => {
       mixedInstance(sim);
       sim.fault('delete-dev-token', { kind: 'status', status: 500, times: 2 });
       const step = await runStep({ inputs: sweepInputs(sim), env: env(sim) });
-      expectFailure(step, /^1 of 3 orphaned Domo API client\(s\) not revoked: /);
+      expectFailure(step, /^1 of 3 orphan\(s\) not revoked: API client /);
       expect(step.errors[0]).toContain(`"${name('41.1')}"`);
       expect(step.errors[0]).toContain('HTTP 500');
       expect(step.outputs).toEqual({ orphans: '3', revoked: '2' });
@@ -354,7 +356,7 @@ describe('sweep: hostile text from GitHub and Domo', () => {
           debug,
         });
         // Every DELETE failed, with Domo's hostile words, and the odd id is never sent.
-        expectFailure(step, /^3 of 3 orphaned Domo API client\(s\) not revoked: /);
+        expectFailure(step, /^3 of 3 orphan\(s\) not revoked: API client /);
         expect(step.errors[0]).toContain('under an id that is not a plain number');
         expect(step.errors[0]).toContain('HTTP 500 (');
         expect(sim.requests.filter((r) => r.route === 'delete-dev-token')).toHaveLength(2);
@@ -415,6 +417,97 @@ describe('the filled-in github-token is never warned about', () => {
       expect(step.warnings).toEqual([
         'Input `dry-run` applies only to mode: sweep; it is ignored.',
       ]);
+    });
+  });
+});
+
+describe('sweep: what GitHub says twice, and access tokens', () => {
+  test('an attempt GitHub answers 404 for while it shows the run (a lagging replica) is kept; a deleted run takes both 404s', async () => {
+    await withSimulator({}, async (sim) => {
+      sim.set({
+        githubRuns: {
+          '4242.1': 'in_progress',
+          '45.1': { status: 'completed', attemptMissing: true },
+          // 46.1 is not listed: the attempt and the run answer 404.
+        },
+      });
+      sim.addClients([
+        { name: name('45.1'), description: desc('45') },
+        { name: name('46.1'), description: desc('46') },
+      ]);
+      const step = await runStep({ inputs: sweepInputs(sim), env: env(sim) });
+      expect(step.exitCode).toBe(0);
+      expect(githubAsked(sim)).toEqual([
+        '4242/attempts/1',
+        '45/attempts/1',
+        '45',
+        '46/attempts/1',
+        '46',
+      ]);
+      expect(live(sim)).toEqual([name('45.1')]);
+      expect(step.outputs).toEqual({ orphans: '1', revoked: '1' });
+      expect(step.warnings).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^Keeping Domo API client "${name('45.1')}" \\(id \\d+\\): GitHub answered 404 for the run attempt, but shows run 45 \\(completed\\); it is revoked once GitHub agrees\\.$`,
+          ),
+        ),
+      ]);
+      expectClean(sim, step);
+    });
+  });
+
+  test('access tokens login mode left are swept like API clients, in one report', async () => {
+    await withSimulator({}, async (sim) => {
+      sim.set({ githubRuns: { '4242.1': 'in_progress', '41.1': 'completed', '43.1': 'queued' } });
+      const [orphan, running, byHand, foreign] = sim.addAccessTokens([
+        { name: name('41.1') },
+        { name: name('43.1') },
+        { name: 'made by hand' },
+        { name: name('41.1', 'build', 'a1b2c3', 'octo-org/octo-repo-two') },
+      ]);
+      sim.addClients([{ name: name('41.1', 'deploy', 'ffffff'), description: desc('41') }]);
+      const step = await runStep({ inputs: sweepInputs(sim), env: env(sim) });
+      expect(step.exitCode).toBe(0);
+      expect(step.outputs).toEqual({ orphans: '2', revoked: '2' });
+      expect(sim.accessTokens.filter((t) => !t.deleted).map((t) => t.id)).toEqual([
+        running!.id,
+        byHand!.id,
+        foreign!.id,
+      ]);
+      expect(live(sim)).toEqual([]);
+      expect(lines(step)).toEqual(
+        expect.arrayContaining([
+          `Orphaned Domo access token "${name('41.1')}" (id ${orphan!.id}), run ${runUrl('41.1')} completed: revoked.`,
+          `Keeping Domo access token "${name('43.1')}" (id ${running!.id}): its run ${runUrl('43.1')} is queued.`,
+          expect.stringMatching(/^Orphaned Domo API client .*: revoked\.$/),
+        ]),
+      );
+      const summary = summaryText(step.summary);
+      expect(summary).toContain('access token');
+      expect(summary).toContain('API client');
+      // Asked once for run 41's attempt, though two of its leftovers were found.
+      expect(githubAsked(sim)).toEqual(['4242/attempts/1', '41/attempts/1', '43/attempts/1']);
+      expectClean(sim, step, ...[orphan, running, byHand, foreign].map(() => step));
+      expectNoLeaks(step, [orphan!.token, running!.token]);
+    });
+  });
+
+  test('access tokens the credential may not list (403): a warning naming the grant; the API clients are still swept', async () => {
+    await withSimulator({}, async (sim) => {
+      sim.set({ githubRuns: { '4242.1': 'in_progress', '41.1': 'completed' } });
+      sim.addClients([{ name: name('41.1'), description: desc('41'), user: 1002 }]);
+      const step = await runStep({
+        inputs: { ...sweepInputs(sim), 'developer-token': 'sim-grantless-token' },
+        env: env(sim),
+      });
+      expect(step.exitCode).toBe(0);
+      expect(step.warnings).toEqual([
+        expect.stringContaining('the access tokens login mode mints were not swept'),
+      ]);
+      expect(step.warnings[0]).toContain('Manage all access tokens');
+      expect(step.outputs).toEqual({ orphans: '1', revoked: '1' });
+      expectNoLeaks(step, ['sim-grantless-token']);
     });
   });
 });

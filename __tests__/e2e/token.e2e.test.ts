@@ -77,7 +77,7 @@ describe('token mode, happy path', () => {
       expect(step.exportedEnv).toEqual({});
       expect(step.summary).toBe('');
       expect(step.warnings).toEqual([
-        'Input `username` applies only to mode: provision; it is ignored.',
+        'Input `username` does not apply to mode: token; it is ignored.',
       ]);
 
       const named = await runStep({
@@ -358,7 +358,7 @@ describe('bad inputs fail before any request', () => {
     [
       'a bad mode',
       { ...credentials, mode: 'oauth' },
-      'Input `mode` must be "token", "provision" or "sweep"',
+      'Input `mode` must be "token", "provision", "login" or "sweep"',
     ],
   ])('%s', async (_, inputs, message) => {
     await withSimulator({}, async (sim) => {

@@ -4,9 +4,9 @@
  * API, but its admin pages and the community libraries that manage real instances use it; it
  * is the only way to revoke a client, and the way to create one from a developer token.
  */
-import type { InstanceAuthKind } from '../config.js';
 import { DomoError } from '../errors.js';
 import { jsonObject, send, type HttpRequest, type Transport } from '../http.js';
+import { authHeaders, type InstanceAuth } from './auth.js';
 import { create, numericId, type CreatedClient, type NewClient } from './clients.js';
 
 export const CREATE_CALL = 'Domo client creation (POST /api/identity/v1/developer-tokens)';
@@ -14,17 +14,8 @@ export const LIST_CALL = 'Domo API client list (GET /api/identity/v1/developer-t
 export const REVOKE_CALL =
   'Domo API client revocation (DELETE /api/identity/v1/developer-tokens/{id})';
 
-/** The credential for the instance API: a session, or a developer token. */
-export interface InstanceAuth {
-  kind: InstanceAuthKind;
-  credential: string;
-}
-
-function authHeaders(auth: InstanceAuth): Record<string, string> {
-  return auth.kind === 'developer-token'
-    ? { 'x-domo-developer-token': auth.credential }
-    : { 'x-domo-authentication': auth.credential };
-}
+// Callers that still import it from here.
+export type { InstanceAuth };
 
 const PATH = '/api/identity/v1/developer-tokens';
 
@@ -110,8 +101,10 @@ export interface ClientTarget {
 
 /**
  * The entry for `target`: the one with its numeric id or its client id; where no entry shows
- * that client id (the admin pages' list may show it shortened), the one with its name. Domo
- * refuses a second client of a name (400), so the name stands for one client only.
+ * that client id (the admin pages' list may show it shortened), the one with its name, but
+ * only when that entry shows no client id or a shortened form of this one. A name is taken
+ * again once its client is deleted: an entry of that name with another full client id is
+ * someone else's client, never this job's.
  */
 export function findListed(list: ListedClient[], target: ClientTarget): ListedClient | undefined {
   // An entry the action can revoke before one it cannot, where a list shows the client twice.
@@ -120,8 +113,15 @@ export function findListed(list: ListedClient[], target: ClientTarget): ListedCl
     entries.find(
       // An unknown listId ('') matches no entry: a listed id is never empty.
       (e) => e.id === target.listId || e.clientId === target.clientId,
-    ) ?? entries.find((e) => e.name === target.name)
+    ) ?? entries.find((e) => e.name === target.name && shortenedFrom(e.clientId, target.clientId))
   );
+}
+
+/** Whether a listed client id is absent, or a leading part of `full` (with `…` or `...`). */
+export function shortenedFrom(shown: string | undefined, full: string): boolean {
+  if (shown === undefined || shown === '') return true;
+  const head = shown.replace(/(\u2026|\.\.\.)$/, '');
+  return head !== '' && head.length < full.length && full.startsWith(head);
 }
 
 export type RevokeOutcome = 'deleted' | 'not-found';

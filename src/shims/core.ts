@@ -1,6 +1,6 @@
-// The part of @actions/core (3.0.1, MIT, Copyright 2019 GitHub; its licence is in
-// dist/licenses.txt) that domo-auth calls, written out as the package writes it:
-// workflow commands on stdout, file commands (outputs, environment, state), the job summary.
+// The part of @actions/core (the version in FOLLOWS; MIT, Copyright 2019 GitHub; its licence is
+// in dist/licenses.txt) that domo-auth calls, written out as the package writes it: workflow
+// commands on stdout, file commands (outputs, environment, path, state), the job summary.
 // The package's entry point also loads what the action never calls and a bundler cannot leave
 // out: OIDC tokens (with @actions/http-client's auth handlers), runner platform details, path
 // helpers, input readers, a dozen summary builders: about 10 KB of the bundle. tsconfig's
@@ -10,8 +10,17 @@
 import { randomUUID } from 'node:crypto';
 import { accessSync, appendFileSync, constants, existsSync, writeFileSync } from 'node:fs';
 
-/** os.EOL, without loading node:os for it (a quarter of a millisecond on Node 24). */
-const EOL = process.platform === 'win32' ? '\r\n' : '\n';
+/**
+ * The release this file is written from. __tests__/shims-follow.test.ts fails when the locked
+ * package moves on, so that a version bump is a review of this file.
+ */
+export const FOLLOWS = '3.0.1';
+
+// os.EOL and path.delimiter, without loading node:os for them (a quarter of a millisecond on
+// Node 24).
+const WINDOWS = process.platform === 'win32';
+const EOL = WINDOWS ? '\r\n' : '\n';
+const DELIMITER = WINDOWS ? ';' : ':';
 
 /** Anything but a string goes out as JSON; nothing at all as ''. */
 function toCommandValue(input: unknown): string {
@@ -23,24 +32,21 @@ function toCommandValue(input: unknown): string {
 const escapeData = (s: unknown): string =>
   toCommandValue(s).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 
-const escapeProperty = (s: unknown): string =>
+const escapeProperty = (s: string): string =>
   escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
-function issueCommand(command: string, properties: Record<string, unknown>, message: unknown) {
-  const entries = Object.entries(properties);
-  const given = entries.filter(([, value]) => value);
-  const props = given.map(([key, value]) => `${key}=${escapeProperty(value)}`).join(',');
-  const space = entries.length > 0 ? ' ' : '';
-  process.stdout.write(`::${command}${space}${props}::${escapeData(message)}${EOL}`);
+/**
+ * A workflow command. `name` is the only property any command the action issues carries; the
+ * package writes the space before the properties whenever a command has one, empty or not.
+ */
+function issueCommand(command: string, message: unknown, name?: string): void {
+  const props = name === undefined ? '' : ` ${name && `name=${escapeProperty(name)}`}`;
+  process.stdout.write(`::${command}${props}::${escapeData(message)}${EOL}`);
 }
 
-function issueFileCommand(command: string, message: string): void {
-  const filePath = process.env[`GITHUB_${command}`];
-  if (!filePath) {
-    throw new Error(`Unable to find environment variable for file command ${command}`);
-  }
+function appendToFile(filePath: string, message: string): void {
   if (!existsSync(filePath)) throw new Error(`Missing file at path: ${filePath}`);
-  appendFileSync(filePath, `${message}${EOL}`, { encoding: 'utf8' });
+  appendFileSync(filePath, `${message}${EOL}`);
 }
 
 function prepareKeyValueMessage(key: string, value: unknown): string {
@@ -57,11 +63,9 @@ function prepareKeyValueMessage(key: string, value: unknown): string {
 
 /** A file command when the runner gave its file, the older stdout command when not. */
 function keyValue(file: string, command: string, name: string, value: unknown): void {
-  if (process.env[`GITHUB_${file}`]) {
-    issueFileCommand(file, prepareKeyValueMessage(name, value));
-  } else {
-    issueCommand(command, { name }, toCommandValue(value));
-  }
+  const filePath = process.env[`GITHUB_${file}`];
+  if (filePath) appendToFile(filePath, prepareKeyValueMessage(name, value));
+  else issueCommand(command, value, name);
 }
 
 export function exportVariable(name: string, value: unknown): void {
@@ -69,8 +73,15 @@ export function exportVariable(name: string, value: unknown): void {
   keyValue('ENV', 'set-env', name, value);
 }
 
+export function addPath(inputPath: string): void {
+  const filePath = process.env.GITHUB_PATH;
+  if (filePath) appendToFile(filePath, inputPath);
+  else issueCommand('add-path', inputPath);
+  process.env.PATH = `${inputPath}${DELIMITER}${process.env.PATH}`;
+}
+
 export function setSecret(secret: string): void {
-  issueCommand('add-mask', {}, secret);
+  issueCommand('add-mask', secret);
 }
 
 export function setOutput(name: string, value: unknown): void {
@@ -91,7 +102,7 @@ export function isDebug(): boolean {
 }
 
 export function debug(message: string): void {
-  issueCommand('debug', {}, message);
+  issueCommand('debug', message);
 }
 
 export function info(message: string): void {
@@ -99,11 +110,11 @@ export function info(message: string): void {
 }
 
 export function warning(message: string | Error): void {
-  issueCommand('warning', {}, message instanceof Error ? message.toString() : message);
+  issueCommand('warning', message instanceof Error ? message.toString() : message);
 }
 
 export function error(message: string | Error): void {
-  issueCommand('error', {}, message instanceof Error ? message.toString() : message);
+  issueCommand('error', message instanceof Error ? message.toString() : message);
 }
 
 export function setFailed(message: string | Error): void {
@@ -117,6 +128,10 @@ export type SummaryTableRow = Array<string | { data: string; header?: boolean }>
 class Summary {
   private buffer = '';
 
+  /**
+   * The package keeps the first path it wrote to and checks it no more; the action writes one
+   * summary a step, so this checks the file each time it writes.
+   */
   private path(): string {
     const fromEnv = process.env.GITHUB_STEP_SUMMARY;
     if (!fromEnv) {
@@ -145,9 +160,7 @@ class Summary {
    */
   async write(options?: { overwrite?: boolean }): Promise<Summary> {
     const filePath = this.path();
-    (options?.overwrite ? writeFileSync : appendFileSync)(filePath, this.buffer, {
-      encoding: 'utf8',
-    });
+    (options?.overwrite ? writeFileSync : appendFileSync)(filePath, this.buffer);
     return this.emptyBuffer();
   }
 

@@ -1,5 +1,5 @@
-// @actions/http-client (4.0.1, MIT, Copyright GitHub, Inc.) as domo-auth uses it: one request
-// per client, no redirects, no retries, no keep-alive, a socket time limit, and proxies
+// @actions/http-client (the version in FOLLOWS; MIT, Copyright GitHub, Inc.) as domo-auth uses
+// it: one request per client, no redirects, no retries, no keep-alive, a socket time limit, and proxies
 // (https_proxy, no_proxy) through the package's own proxy rules and the `tunnel` agent it
 // depends on. The package's entry point also holds what the action never calls and a bundler
 // cannot leave out (JSON helpers, retry and redirect loops, undici's fetch dispatcher): about
@@ -13,6 +13,12 @@ import type {
 } from '@actions/http-client/lib/interfaces';
 import * as http from 'node:http';
 import * as https from 'node:https';
+
+/**
+ * The release this file is written from. __tests__/shims-follow.test.ts fails when the locked
+ * package moves on, so that a version bump is a review of this file.
+ */
+export const FOLLOWS = '4.0.1';
 
 /** The proxy a request goes through, and the agent maker that reaches it. */
 interface Proxy {
@@ -63,7 +69,7 @@ export class HttpClient {
     this.userAgent = id
       ? `${base} actions_orchestration_id/${id.replace(/[^a-z0-9_.-]/gi, '_')}`
       : base;
-    this.handlers = handlers || [];
+    this.handlers = handlers;
   }
 
   async request(
@@ -102,23 +108,18 @@ export class HttpClient {
         const headers = (info.options.headers ??= {}) as http.OutgoingHttpHeaders;
         headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
       }
-      let done = false;
-      const settle = (err: Error | undefined, res?: HttpClientResponse) => {
-        if (done) return;
-        done = true;
-        if (err) reject(err);
-        else resolve(res!);
-      };
+      // A promise settles once: what comes after the first answer, error or time-out is dropped.
       const req = info.httpModule.request(info.options, (message) =>
-        settle(undefined, new HttpClientResponse(message)),
+        resolve(new HttpClientResponse(message)),
       );
       let socket: import('node:net').Socket | undefined;
       req.on('socket', (s) => (socket = s));
-      req.setTimeout(this.options.socketTimeout || 3 * 60000, () => {
+      // The package's three minutes when given no limit (src/http.ts always gives one).
+      req.setTimeout(this.options.socketTimeout || 180_000, () => {
         socket?.end();
-        settle(new Error(`Request timeout: ${info.options.path}`));
+        reject(new Error(`Request timeout: ${info.options.path}`));
       });
-      req.on('error', (err) => settle(err));
+      req.on('error', reject);
       if (data) req.write(data, 'utf8');
       req.end();
     });
@@ -134,24 +135,24 @@ export class HttpClient {
     const options: http.RequestOptions = {
       host: parsedUrl.hostname,
       port: parsedUrl.port ? parseInt(parsedUrl.port) : usingSsl ? 443 : 80,
-      path: (parsedUrl.pathname || '') + (parsedUrl.search || ''),
+      path: parsedUrl.pathname + parsedUrl.search,
       method,
       headers: { ...lowercaseKeys(headers || {}), 'user-agent': this.userAgent },
-      agent: this.getAgent(parsedUrl, proxy),
+      agent: this.getAgent(usingSsl, proxy),
     };
     for (const handler of this.handlers) handler.prepareRequest(options);
     return { options, parsedUrl, httpModule: usingSsl ? https : http };
   }
 
-  private getAgent(parsedUrl: URL, proxy: Proxy | undefined): http.Agent {
-    const usingSsl = parsedUrl.protocol === 'https:';
-    const maxSockets = http.globalAgent.maxSockets;
+  /**
+   * The package gives its agents no keep-alive and `http.globalAgent.maxSockets` (no limit
+   * unless a program sets one): the defaults of both agents.
+   */
+  private getAgent(usingSsl: boolean, proxy: Proxy | undefined): http.Agent {
     if (proxy) {
       const { url, tunnel } = proxy;
       const { username, password } = url;
       const options = {
-        maxSockets,
-        keepAlive: false,
         proxy: {
           ...(username || password ? { proxyAuth: `${username}:${password}` } : {}),
           host: url.hostname,
@@ -169,7 +170,7 @@ export class HttpClient {
       // A new one each time, as the real client makes it; dispose() leaves it alone, as there.
       return make(options);
     }
-    this.agent ??= new (usingSsl ? https.Agent : http.Agent)({ keepAlive: false, maxSockets });
+    this.agent ??= new (usingSsl ? https.Agent : http.Agent)();
     return this.agent;
   }
 }

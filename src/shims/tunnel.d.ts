@@ -4,8 +4,6 @@ declare module 'tunnel' {
   import type { Agent } from 'node:http';
 
   interface TunnelOptions {
-    maxSockets?: number;
-    keepAlive?: boolean;
     proxy: { host: string; port: string | number; proxyAuth?: string };
   }
 

@@ -8,21 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCommands, parseFileCommands, secretForms } from '../dev/runner.mjs';
 import type { Config } from '../src/config.js';
-import type { Token } from '../src/domo/token.js';
+import type { Context } from '../src/context.js';
 import { ActionError } from '../src/errors.js';
+import type { HttpRequest } from '../src/http.js';
+import { runEntry, runPostEntry } from '../src/entry.js';
+import { debug, fail, info, mask, MAX_LINE, resetMasks, warning } from '../src/log.js';
+import { handOver } from '../src/outputs.js';
 import { remember } from '../src/secrets.js';
-import {
-  debug,
-  fail,
-  info,
-  mask,
-  MAX_LINE,
-  publishResult,
-  resetMasks,
-  runEntry,
-  runPostEntry,
-  warning,
-} from '../src/publish.js';
+import { token as tokenStory } from '../src/stories/token.js';
 
 // One directory for the file: @actions/core's summary keeps the first path it writes to.
 const dir = mkdtempSync(join(tmpdir(), 'domo-auth-publish-'));
@@ -153,7 +146,7 @@ describe('log lines and annotations', () => {
   });
 });
 
-describe('publishResult', () => {
+describe('the hand-over', () => {
   const config = {
     mode: 'provision',
     scopes: ['data'],
@@ -163,35 +156,55 @@ describe('publishResult', () => {
     retries: 0,
     timeoutMs: 1000,
     summary: true,
+    tokenCommand: false,
     provision: { deleteClient: true },
   } as unknown as Config;
-  const token: Token = {
-    accessToken: 'tok-0123456789',
-    tokenType: 'bearer',
-    expiresIn: 3599,
+  const answer = {
+    access_token: 'tok-0123456789',
+    token_type: 'bearer',
+    expires_in: 3599,
     scope: 'data',
     customer: 'acme',
     userId: '7',
     role: 'Admin',
   };
   const client = { clientId: 'cid-1', clientSecret: 'csec-0123456789', name: 'ci bot', listId: '' };
-  const expiresAt = '2026-11-23T12:59:59Z';
+  const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
+  /** Token mode's story with Domo answering `body` to the token request. */
+  const story = (body: Record<string, unknown>, c = client) => {
+    const ctx = {
+      env: {},
+      clock: { now: () => NOW, sleep: async () => undefined },
+      random: () => 0.5,
+      transport: async (_: HttpRequest) => ({
+        status: 200,
+        headers: {},
+        body: JSON.stringify(body),
+      }),
+      retry: () => ({
+        retries: 0,
+        safety: 'idempotent',
+        clock: { now: () => NOW, sleep: async () => undefined },
+        random: () => 0.5,
+      }),
+      entryDir: '',
+    } as unknown as Context;
+    return tokenStory(config, ctx, c);
+  };
 
   test("Domo's words as they are in outputs; cleaned in the log; cleaned and escaped in the summary", async () => {
     const hostile = {
-      ...token,
+      ...answer,
       customer: 'acme ##[error]x ::warning::y',
       role: '<b>Admin</b> | `x` [l](https://e.test)',
       userId: '7 & 8',
     };
-    mask(token.accessToken, client.clientSecret);
-    stdout = '';
-    await publishResult({
-      config,
-      token: hostile,
-      expiresAt,
-      client: { ...client, name: 'bot ##[x]' },
-    });
+    mask(answer.access_token, client.clientSecret);
+    await story(hostile, { ...client, name: 'bot ##[x]' });
+    stdout = stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n');
 
     expect(parseFileCommands(read('GITHUB_OUTPUT'))).toMatchObject({
       customer: 'acme ##[error]x ::warning::y',
@@ -218,65 +231,45 @@ describe('publishResult', () => {
     mask(client.clientSecret);
     stdout = '';
     const echoed = `${JSON.stringify(client.clientSecret)} ${Buffer.from(`x${client.clientSecret}`).toString('base64')}`;
-    await publishResult({
-      config,
-      token: { ...token, customer: echoed, role: echoed },
-      expiresAt,
-      client,
-    });
-    expect(stdout).not.toMatch(/csec|Y3NlYy0wMTIzNDU2Nzg5|NzZWMtMDEyMzQ1Njc4O/);
+    await story({ ...answer, customer: echoed, role: echoed });
+    const shown = stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n');
+    expect(shown).not.toMatch(/csec|Y3NlYy0wMTIzNDU2Nzg5|NzZWMtMDEyMzQ1Njc4O/);
     expect(read('GITHUB_STEP_SUMMARY')).not.toMatch(
       /csec|Y3NlYy0wMTIzNDU2Nzg5|NzZWMtMDEyMzQ1Njc4O/,
     );
   });
 
-  test.each<[string, Partial<Token>, Partial<typeof client>, string]>([
-    [
-      'customer',
-      { customer: 'acme\n::error::x' },
-      {},
-      'Output `customer` would contain a line break or control character (U+000A)',
-    ],
-    [
-      'role',
-      { role: 'Admin\u2028' },
-      {},
-      'Output `role` would contain a line break or control character (U+2028)',
-    ],
-    [
-      'user-id',
-      { userId: '7\t8' },
-      {},
-      'Output `user-id` would contain a line break or control character (U+0009)',
-    ],
-    [
-      'client-id',
-      {},
-      { clientId: 'cid\r' },
-      'Output `client-id` would contain a line break or control character (U+000D)',
-    ],
-    [
-      'client-secret',
-      {},
-      { clientSecret: 'sec\u0085ret' },
-      'Output `client-secret` would contain a line break or control character (U+0085)',
-    ],
-  ])(
-    'a control character in %s is an error naming it, and no output is set',
-    async (_, t, c, message) => {
-      const err = await publishResult({
-        config,
-        token: { ...token, ...t },
-        expiresAt,
-        client: { ...client, ...c },
-      }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ActionError);
-      expect((err as Error).message.startsWith(message)).toBe(true);
-      expect(read('GITHUB_OUTPUT')).toBe('');
-      expect(read('GITHUB_ENV')).toBe('');
-      expect(read('GITHUB_STEP_SUMMARY')).toBe('');
-    },
-  );
+  test.each<[string, string, string]>([
+    ['customer', 'acme\n::error::x', 'U+000A'],
+    ['role', 'Admin\u2028', 'U+2028'],
+    ['user-id', '7\t8', 'U+0009'],
+    ['client-id', 'cid\r', 'U+000D'],
+    ['client-secret', 'sec\u0085ret', 'U+0085'],
+  ])('a control character in %s is an error naming it, and nothing is set', (name, value, code) => {
+    const outputs = { 'access-token': 'tok', [name]: value };
+    let err: unknown;
+    try {
+      handOver(outputs, { DOMO_ACCESS_TOKEN: 'tok' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ActionError);
+    expect((err as Error).message).toMatch(
+      `Output \`${name}\` would contain a line break or control character (${code})`,
+    );
+    expect(read('GITHUB_OUTPUT')).toBe('');
+    expect(read('GITHUB_ENV')).toBe('');
+  });
+
+  test('an exported variable is checked as its output is', () => {
+    expect(() => handOver({}, { DOMO_INSTANCE: 'a\nb' })).toThrow(
+      'Variable `DOMO_INSTANCE` would contain a line break or control character (U+000A)',
+    );
+    expect(read('GITHUB_ENV')).toBe('');
+  });
 });
 
 describe('entries', () => {
