@@ -78,13 +78,19 @@ test.each<[string, (core: Core) => unknown, NodeJS.ProcessEnv?]>([
         .write(),
   ],
   ['the summary: a heading of no level', (core) => core.summary.addHeading('x').write()],
-  ['the summary: a heading of level 9', (core) => core.summary.addHeading('x', 9).write()],
   [
-    'the summary: overwritten, and what is left',
+    'the summary: a heading of each level, and of levels there are not',
+    (core) => {
+      for (const level of [1, 2, 3, 4, 5, 6, '6', 0, 7, 9]) core.summary.addHeading('x', level);
+      return core.summary.write();
+    },
+  ],
+  [
+    'the summary: written twice, and what is left',
     async (core) => {
-      await core.summary.addRaw('first', true).write();
-      await core.summary.addRaw('second').write({ overwrite: true });
-      return [core.summary.stringify(), core.summary.isEmptyBuffer()];
+      await core.summary.addRaw('first').addEOL().write();
+      await core.summary.addRaw('second').write();
+      return core.summary.stringify();
     },
   ],
   [

@@ -253,7 +253,7 @@ describe('the action, run from a release tree', () => {
   test('runs the bundle in DIR, not the one in the repository: without one there, it fails', async () => {
     const step = await runStep({ dir: base, inputs: credentials });
     expect(step.exitCode).not.toBe(0);
-    expect(step.stderr).toContain(path.join(base, 'dist', 'index.js'));
+    expect(step.stderr).toContain(path.join(base, 'dist', 'main.js'));
   });
 
   test('token mode: main and post steps succeed, nothing leaks', async () => {

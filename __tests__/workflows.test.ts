@@ -1189,13 +1189,22 @@ describe('live.yml', () => {
     );
   });
 
-  test('runs this action in token mode and in provision mode with a developer token', () => {
+  test('runs this action in token, provision and login mode, each followed by a call that uses what it gave', () => {
     const ours = steps(action).filter((step) => step.uses === './');
     const inputs = ours.map((step) => mapping(step.with));
     expect(inputs.some((w) => w['client-id'] && w['client-secret'] && !w.mode)).toBe(true);
     expect(inputs.some((w) => w.mode === 'provision' && w['developer-token'])).toBe(true);
-    const curls = steps(action).filter((step) =>
-      /curl -fsS .*api\.domo\.com\/v1\//s.test(String(step.run)),
+    expect(
+      inputs.some(
+        (w) => w.mode === 'login' && w['job-token'] === true && w['job-token-hours'] === 1,
+      ),
+    ).toBe(true);
+    const curls = steps(action).filter(
+      (step) =>
+        /curl -fsS .*api\.domo\.com\/v1\//s.test(String(step.run)) ||
+        /curl -fsS .*X-DOMO-Developer-Token: \$DOMO_DEVELOPER_TOKEN.*\/api\/content\/v2\/users\/me/s.test(
+          String(step.run),
+        ),
     );
     expect(curls.length).toBe(ours.length);
   });

@@ -4,21 +4,28 @@
 // outside: each token works for one read-only call, the post step revoked the client it
 // created, and the instance no longer lists that client. When a developer token created no
 // client, it asks the instance who the token belongs to, to tell a refused token from a
-// refused creation. It touches nothing else.
+// refused creation. Login mode: the developer token is checked and handed over, then a job
+// token is minted with a lifetime of one hour, used once, revoked by the post step and looked
+// for in the instance's list (whether Domo takes a lifetime in hours is what this shows). The
+// Domo CLI's login goes to a temporary home folder, never yours. It touches nothing else.
 //
 // Configured by environment variables only (empty counts as unset):
 //   DOMO_CLIENT_ID, DOMO_CLIENT_SECRET        token mode
 //   DOMO_INSTANCE + DOMO_DEVELOPER_TOKEN      provision mode with a developer token
 //   DOMO_INSTANCE + DOMO_USERNAME + DOMO_PASSWORD   provision mode with a password sign-on
 //   DOMO_SCOPE (default "data"), DOMO_API_URL (default https://api.domo.com)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { findLeaks, runJob, runStep } from './runner.mjs';
+import { action, findLeaks, runJob, runStep } from './runner.mjs';
 
 const TIMEOUT_MS = 30_000;
 /** One read-only call per scope, to prove a token works. */
 const READ_ONLY = { data: '/v1/datasets?limit=1', user: '/v1/users?limit=1' };
 const LIST_PATH = '/api/identity/v1/developer-tokens';
 const USER_PATH = '/api/content/v2/users/me';
+const TOKENS_PATH = '/api/data/v1/accesstokens';
 
 /** The settings from `env`, with empty values as unset. */
 export function settings(env = process.env) {
@@ -48,6 +55,7 @@ export function plan(s) {
   if (s.clientId && s.clientSecret) plans.push('token');
   if (s.instance && s.developerToken) plans.push('developer-token');
   if (s.instance && s.username && s.password) plans.push('password');
+  if (s.instance && s.developerToken) plans.push('login');
   return plans;
 }
 
@@ -58,7 +66,10 @@ It runs the committed bundles (dist/) the way GitHub's runner does, against real
   provision mode   a client is created, its token works, the post step revokes it, and the
                    instance no longer lists it; nothing secret is printed in either step;
                    a developer token that created no client: whether the instance accepts it
-It touches nothing but the client it creates.
+  login mode       the developer token is accepted (users/me) and handed over; a job token is
+                   minted for one hour (whether Domo takes hours), works, is revoked by the
+                   post step, and the instance no longer lists it
+It touches nothing but the client and the job token it creates.
 
 Set, for token mode:       DOMO_CLIENT_ID, DOMO_CLIENT_SECRET
     for provision mode:    DOMO_INSTANCE with DOMO_DEVELOPER_TOKEN (or DOMO_USERNAME + DOMO_PASSWORD)
@@ -126,6 +137,10 @@ export async function smoke(s, env = process.env) {
   const failure = (step) => step.errors[0] ?? `exit code ${step.exitCode}`;
 
   for (const planName of plan(s)) {
+    if (planName === 'login') {
+      await login(s, common, record, noLeaks, failure, secrets);
+      continue;
+    }
     const base = { scope: s.scope, 'api-url': s.apiUrl };
     if (planName === 'token') {
       const inputs = { ...base, 'client-id': s.clientId, 'client-secret': s.clientSecret };
@@ -174,6 +189,69 @@ export async function smoke(s, env = process.env) {
     );
   }
   return results;
+}
+
+/** Login mode: the token handed over as it is, then a job token minted, used and revoked. */
+async function login(s, common, record, noLeaks, failure, secrets) {
+  const home = mkdtempSync(join(tmpdir(), 'domo-auth-smoke-home-'));
+  try {
+    const env = { ...common.env, HOME: home, XDG_CONFIG_HOME: undefined };
+    const base = { mode: 'login', instance: s.instance, 'developer-token': s.developerToken };
+    const handed = await runStep({ ...common, env, inputs: base });
+    record(
+      'login',
+      'developer token handed over',
+      handed.exitCode === 0 && handed.outputs['developer-token'] === s.developerToken,
+      handed.exitCode === 0 ? `user ${handed.outputs['user-id']}` : failure(handed),
+    );
+    const asked = Date.now();
+    const inputs = { ...base, 'job-token': 'true', 'job-token-hours': '1' };
+    const main = await runStep({ ...common, env, inputs });
+    const minted = main.outputs['developer-token'];
+    const lifetime = (Date.parse(main.outputs['expires-at'] ?? '') - asked) / 3_600_000;
+    record(
+      'login',
+      'job token minted for 1 h',
+      main.exitCode === 0 && minted && Math.abs(lifetime - 1) < 0.1,
+      main.exitCode === 0
+        ? `expires ${main.outputs['expires-at']}: Domo took a lifetime in hours`
+        : `${failure(main)}${/HTTP 400/.test(failure(main)) ? ' (Domo may take whole days only: try job-token-hours: 24)' : ''}`,
+    );
+    if (minted) {
+      const works = await http(`${s.instanceUrl}${USER_PATH}`, {
+        headers: { 'x-domo-developer-token': minted },
+      }).catch((err) => ({ status: err.message }));
+      record(
+        'login',
+        'job token works',
+        works.status === 200,
+        `GET ${USER_PATH}: HTTP ${works.status}`,
+      );
+    }
+    const post = await runStep({ ...common, env, entry: action.runs.post, state: main.savedState });
+    if (minted) {
+      const revoked = /Revoked Domo access token /.test(post.stdout) && post.warnings.length === 0;
+      record('login', 'post step revoked it', revoked, post.warnings[0] ?? '');
+      const list = await http(`${s.instanceUrl}${TOKENS_PATH}`, {
+        headers: { 'x-domo-developer-token': s.developerToken },
+      }).catch((err) => ({ status: err.message }));
+      const name = /Minted Domo developer token "([^"]+)"/.exec(main.stdout)?.[1];
+      const still = Array.isArray(list.json) && list.json.some((t) => t?.name === name);
+      record(
+        'login',
+        'instance no longer lists it',
+        list.status === 200 && Array.isArray(list.json) && !still,
+        list.status === 200
+          ? still
+            ? 'still listed'
+            : `${list.json?.length} other tokens listed`
+          : `GET ${TOKENS_PATH}: HTTP ${list.status}`,
+      );
+    }
+    noLeaks('login', [handed, main, post], [...secrets, minted].filter(Boolean));
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 }
 
 /**

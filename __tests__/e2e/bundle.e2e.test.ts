@@ -16,9 +16,10 @@ import { expectFailure, expectNoLeaks, SOURCES, withSimulator } from './helpers.
 
 // Every job that uses the action downloads it. 1.0.0's two bundles made 117 KiB; one bundle,
 // with small stand-ins for the parts of @actions/core and @actions/http-client it never runs,
-// holds both steps and sweep mode in less. A new dependency, not a new feature, is what this
-// limit is here to catch.
-const LIMIT = 80 * 1024;
+// holds both steps, every mode and the domo-token command in less (94 KB with login mode and
+// token-command; gzipped, what a job downloads stays far under 50 KB). A new dependency, not a
+// new feature, is what this limit is here to catch.
+const LIMIT = 100 * 1024;
 const BUNDLE = join(root, 'dist/index.js');
 
 /** Every .js file under dist/, at any depth. */
@@ -32,7 +33,7 @@ const scripts = (dir: string): string[] =>
   );
 
 describe('the bundle', () => {
-  test('is the only script in dist/ but the entries that call it, and within 80 KiB', () => {
+  test('is the only script in dist/ but the entries that call it, and within 100 KiB', () => {
     const entries = ['domo-token.js', 'main.js', 'post.js'].map((f) => join(root, 'dist', f));
     expect(scripts(join(root, 'dist')).sort()).toEqual([...entries, BUNDLE].sort());
     for (const entry of entries) {

@@ -54,7 +54,7 @@ describe('npm run smoke', () => {
   test('against the simulator: every check of every plan passes, and only its own clients are touched', async () => {
     await withSimulator({}, async (sim) => {
       const { code, out } = await smoke(everything(sim));
-      expect(out).toMatch(/^domo-auth live check: token, developer-token, password against /);
+      expect(out).toMatch(/^domo-auth live check: token, developer-token, password, login against /);
       for (const [plan, check] of [
         ['token', 'token issued'],
         ['token', 'token works'],
@@ -63,10 +63,17 @@ describe('npm run smoke', () => {
         ['developer-token', 'instance no longer lists it'],
         ['password', 'instance no longer lists it'],
         ['password', 'nothing secret printed'],
+        ['login', 'developer token handed over'],
+        ['login', 'job token minted for 1 h'],
+        ['login', 'job token works'],
+        ['login', 'post step revoked it'],
+        ['login', 'instance no longer lists it'],
+        ['login', 'nothing secret printed'],
       ]) {
         expect(out).toMatch(new RegExp(`^${plan} +${check} +PASS`, 'm'));
       }
-      expect(out).toContain('\n13 passed, 0 failed\n');
+      expect(out).toContain('\n19 passed, 0 failed\n');
+      expect(sim.accessTokens.map((t) => t.deleted)).toEqual([true]);
       expect(code).toBe(0);
       expect(sim.clients).toHaveLength(2);
       expect(sim.clients.every((c) => c.deleted)).toBe(true);
@@ -92,7 +99,7 @@ describe('npm run smoke', () => {
       expect(out).toMatch(
         /^developer-token +instance no longer lists it +FAIL +still listed as id \d+/m,
       );
-      expect(out).toContain('\n3 passed, 2 failed\n');
+      expect(out).toContain('\n9 passed, 2 failed\n');
       expect(code).toBe(1);
     });
   });

@@ -8,7 +8,7 @@
 // __tests__/core-shim.test.ts holds this file to it, call for call. A new call the action
 // needs is a type error until it is added here, the same way.
 import { randomUUID } from 'node:crypto';
-import { accessSync, appendFileSync, constants, existsSync, writeFileSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, existsSync } from 'node:fs';
 
 /**
  * The release this file is written from. __tests__/shims-follow.test.ts fails when the locked
@@ -154,13 +154,12 @@ class Summary {
   }
 
   /**
-   * Appends the buffer to the summary file (or overwrites it), then empties the buffer. The
-   * package writes through fs/promises; the file is small and the step ends right after, so
-   * this writes synchronously and spares the step loading fs/promises (about 1 ms on Node 24).
+   * Appends the buffer to the summary file, then empties the buffer. The package writes
+   * through fs/promises; the file is small and the step ends right after, so this writes
+   * synchronously and spares the step loading fs/promises (about 1 ms on Node 24).
    */
-  async write(options?: { overwrite?: boolean }): Promise<Summary> {
-    const filePath = this.path();
-    (options?.overwrite ? writeFileSync : appendFileSync)(filePath, this.buffer);
+  async write(): Promise<Summary> {
+    appendFileSync(this.path(), this.buffer);
     return this.emptyBuffer();
   }
 
@@ -168,18 +167,14 @@ class Summary {
     return this.buffer;
   }
 
-  isEmptyBuffer(): boolean {
-    return this.buffer.length === 0;
-  }
-
   emptyBuffer(): Summary {
     this.buffer = '';
     return this;
   }
 
-  addRaw(text: string, addEOL = false): Summary {
+  addRaw(text: string): Summary {
     this.buffer += text;
-    return addEOL ? this.addEOL() : this;
+    return this;
   }
 
   addEOL(): Summary {
@@ -187,9 +182,9 @@ class Summary {
   }
 
   addHeading(text: string, level: number | string = 1): Summary {
-    const tag = `h${level}`;
-    const allowed = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag) ? tag : 'h1';
-    return this.addRaw(this.wrap(allowed, text)).addEOL();
+    // h1 to h6; anything else is h1, as in the package.
+    const tag = ['2', '3', '4', '5', '6'].includes(String(level)) ? `h${level}` : 'h1';
+    return this.addRaw(this.wrap(tag, text)).addEOL();
   }
 
   addTable(rows: SummaryTableRow[]): Summary {
