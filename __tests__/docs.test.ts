@@ -6,12 +6,10 @@
  * every error and warning the action can print, found by running bad inputs and failing answers
  * through the real code.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, test } from '@jest/globals';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-// The runner emulator's parsers, so that this file reads commands as the e2e tests do.
-import { parseCommands, parseFileCommands } from '../dev/runner.mjs';
+import { GITHUB_RUN, inProcess } from './helpers/inprocess.js';
 
 const { run } = await import('../src/main.js');
 const { cleanup } = await import('../src/stories/cleanup.js');
@@ -432,30 +430,7 @@ function fakeDomo(scenario: Scenario, created: Mapping[]): Transport {
   };
 }
 
-let dir: string;
-// @actions/core's summary keeps the first path it writes to: one summary file for the whole
-// file, emptied before each job, so that no job writes into another's directory.
-const summaryDir = mkdtempSync(path.join(tmpdir(), 'domo-auth-docs-summary-'));
-afterAll(() => rmSync(summaryDir, { recursive: true, force: true }));
-let stdout: string;
-const savedEnv = { ...process.env };
-
-beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'domo-auth-docs-'));
-  stdout = '';
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-});
-
-afterEach(() => {
-  jest.restoreAllMocks();
-  rmSync(dir, { recursive: true, force: true });
-  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-  Object.assign(process.env, savedEnv);
-  process.exitCode = undefined;
-});
+const h = inProcess();
 
 interface Job {
   /** The errors and warnings, in order. */
@@ -471,53 +446,23 @@ interface Job {
  * real code against the fake Domo, with no real waiting.
  */
 async function jobOf(scenario: Scenario): Promise<Job> {
-  stdout = '';
-  for (const key of Object.keys(process.env)) {
-    if (/^(INPUT_|STATE_|GITHUB_|RUNNER_)/.test(key)) delete process.env[key];
-  }
-  const files = ['output', 'env', 'state', 'summary'].map((name) =>
-    path.join(name === 'summary' ? summaryDir : dir, name),
-  );
-  for (const file of files) writeFileSync(file, '');
-  const [output, env, state, summary] = files;
-  Object.assign(process.env, {
-    GITHUB_REPOSITORY: 'octo-org/octo-repo',
-    GITHUB_RUN_ID: '4242',
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_JOB: 'deploy',
-    GITHUB_SERVER_URL: 'https://github.com',
-    // Login mode writes the Domo CLI's login: never into the real home folder.
-    HOME: dir,
-    ...(scenario.noRunnerFiles
-      ? {}
-      : {
-          GITHUB_OUTPUT: output,
-          GITHUB_ENV: env,
-          GITHUB_STATE: state,
-          GITHUB_STEP_SUMMARY: summary,
-        }),
-    ...scenario.env,
+  h.reset({
+    env: { ...GITHUB_RUN, ...scenario.env },
+    files: scenario.noRunnerFiles ? [] : undefined,
   });
-  for (const [name, value] of Object.entries(scenario.inputs)) {
-    process.env[`INPUT_${name.toUpperCase()}`] = value;
-  }
-  let now = Date.UTC(2026, 10, 23, 12, 0, 0);
-  const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+  h.setInputs(scenario.inputs);
   const created: Mapping[] = [];
   const domo = fakeDomo(scenario, created);
-  const deps = { clock, random: () => 0.5, transport: () => domo };
-  resetMasks();
+  const deps = { ...h.deps, transport: () => domo };
   await run({ ...deps, env: process.env });
-  const saved = scenario.noRunnerFiles ? {} : parseFileCommands(readFileSync(state!, 'utf8'));
+  const saved = scenario.noRunnerFiles ? {} : h.state();
   if (Object.keys(saved).length > 0) {
-    for (const key of Object.keys(process.env))
-      if (key.startsWith('INPUT_')) delete process.env[key];
-    for (const [name, value] of Object.entries(saved)) process.env[`STATE_${name}`] = value;
+    h.setInputs({}, saved);
     resetMasks();
     await cleanup(deps);
   }
-  const commands = parseCommands(stdout);
-  const log = stdout
+  const commands = h.commands();
+  const log = h.stdout
     .split('\n')
     .filter((line) => line && !line.startsWith('::'))
     .concat(commands.filter((c) => c.name === 'warning').map((c) => `Warning: ${c.message}`));
@@ -1013,7 +958,10 @@ describe(`${TROUBLESHOOTING}`, () => {
         for (const heading of headingsFor(message)) reached.add(heading);
       }
     }
-    const stale = messageHeadings.filter((heading) => !reached.has(heading));
+    // domo-token's own headings are held to its messages in docs-token-command.test.ts.
+    const stale = messageHeadings.filter(
+      (heading) => !reached.has(heading) && !heading.startsWith('domo-token'),
+    );
     check(
       stale.length === 0,
       `${TROUBLESHOOTING} has headings that no message starts with (or no scenario here makes):\n  ${stale.join('\n  ')}`,

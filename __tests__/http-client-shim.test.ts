@@ -52,7 +52,7 @@ test.each(requests)(
     const { seen } = await same({ ...r, url: `http://127.0.0.1:${ports.http}${r.path}` });
     expect(seen).toHaveLength(1);
   },
-  10_000,
+  5_000,
 );
 
 // Every call to Domo is one of these.
@@ -63,7 +63,7 @@ test.each(requests)(
     const { seen } = await same({ ...r, url: `https://127.0.0.1:${ports.https}${r.path}` });
     expect(seen).toHaveLength(1);
   },
-  10_000,
+  5_000,
 );
 
 (withTls ? test : test.skip)(

@@ -2,17 +2,14 @@
  * The whole story of a run, in-process: inputs from INPUT_* variables, Domo faked with nock,
  * a fake clock (no real waits), and the runner's files read back.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import nock, { socketError } from './helpers/nock.js';
-// The runner emulator's parsers, so that these tests read files exactly as the e2e tests do.
-import { parseCommands, parseFileCommands } from '../dev/runner.mjs';
+import { GITHUB_RUN, inProcess } from './helpers/inprocess.js';
 
 const { run } = await import('../src/main.js');
 const { cleanup } = await import('../src/stories/cleanup.js');
-const { resetMasks } = await import('../src/log.js');
 const { createTransport } = await import('../src/http.js');
 
 const API = 'https://api.domo.test';
@@ -27,79 +24,9 @@ const tokenAnswer = {
   userId: 964382593,
 };
 
-let dir: string;
-let stdout: string;
-// @actions/core's summary keeps the first path it writes to: one summary file for the whole
-// file, emptied before each test, so that every test reads what its own run wrote.
-const summaryDir = mkdtempSync(join(tmpdir(), 'domo-auth-main-summary-'));
-const SUMMARY = join(summaryDir, 'summary');
-afterAll(() => rmSync(summaryDir, { recursive: true, force: true }));
-const savedEnv = { ...process.env };
-const sleeps: number[] = [];
-const START = Date.UTC(2026, 10, 23, 12, 0, 0);
-let now = START;
-const deps = {
-  clock: {
-    now: () => now,
-    sleep: async (ms: number) => {
-      sleeps.push(ms);
-      now += ms;
-    },
-  },
-  random: () => 0.5,
-  transport: (timeoutMs: number) => createTransport({ timeoutMs }),
-};
-
-function setInputs(inputs: Record<string, string>, state: Record<string, string> = {}): void {
-  for (const key of Object.keys(process.env)) {
-    if (key.startsWith('INPUT_') || key.startsWith('STATE_')) delete process.env[key];
-  }
-  for (const [name, value] of Object.entries(inputs))
-    process.env[`INPUT_${name.toUpperCase()}`] = value;
-  for (const [name, value] of Object.entries(state)) process.env[`STATE_${name}`] = value;
-}
-
-const file = (name: string) => readFileSync(name === 'summary' ? SUMMARY : join(dir, name), 'utf8');
-const outputs = () => parseFileCommands(file('output'));
-const commands = () => parseCommands(stdout);
+const h = inProcess({ env: { ...GITHUB_RUN, GITHUB_RUN_ATTEMPT: '2' } });
+const { deps, sleeps, setInputs, outputs, commands } = h;
 const errors = () => commands().filter((c: { name: string }) => c.name === 'error');
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'domo-auth-main-'));
-  for (const name of ['output', 'env', 'state']) writeFileSync(join(dir, name), '');
-  writeFileSync(SUMMARY, '');
-  Object.assign(process.env, {
-    GITHUB_OUTPUT: join(dir, 'output'),
-    GITHUB_ENV: join(dir, 'env'),
-    GITHUB_STATE: join(dir, 'state'),
-    GITHUB_STEP_SUMMARY: SUMMARY,
-    GITHUB_REPOSITORY: 'octo-org/octo-repo',
-    GITHUB_RUN_ID: '4242',
-    GITHUB_RUN_ATTEMPT: '2',
-    GITHUB_JOB: 'deploy',
-    GITHUB_SERVER_URL: 'https://github.com',
-  });
-  delete process.env.RUNNER_DEBUG;
-  stdout = '';
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  sleeps.length = 0;
-  now = START;
-  resetMasks();
-  // The process's exit code is shared by every file in this process: start from none.
-  process.exitCode = undefined;
-});
-
-afterEach(() => {
-  jest.restoreAllMocks();
-  nock.cleanAll();
-  rmSync(dir, { recursive: true, force: true });
-  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-  Object.assign(process.env, savedEnv);
-  process.exitCode = undefined;
-});
 
 const tokenInputs = { 'client-id': 'cid', 'client-secret': 'csecret', 'api-url': API };
 
@@ -113,7 +40,7 @@ describe('token mode', () => {
     await run(deps);
 
     const basic = Buffer.from('cid:csecret').toString('base64');
-    const lines = stdout.split('\n').filter((line) => line && !line.startsWith('::debug::'));
+    const lines = h.stdout.split('\n').filter((line) => line && !line.startsWith('::debug::'));
     expect(lines.slice(0, 3)).toEqual([
       '::add-mask::csecret',
       `::add-mask::${basic}`,
@@ -129,9 +56,9 @@ describe('token mode', () => {
       'user-id': '964382593',
       role: 'Admin',
     });
-    expect(parseFileCommands(file('env'))).toEqual({ DOMO_ACCESS_TOKEN: 'tok-SECRET' });
-    expect(file('summary')).toContain('<td>Expires at (UTC)</td><td>2026-11-23T12:59:59Z</td>');
-    expect(file('summary')).not.toContain('tok-SECRET');
+    expect(h.env()).toEqual({ DOMO_ACCESS_TOKEN: 'tok-SECRET' });
+    expect(h.summary()).toContain('<td>Expires at (UTC)</td><td>2026-11-23T12:59:59Z</td>');
+    expect(h.summary()).not.toContain('tok-SECRET');
     expect(process.exitCode).toBeUndefined();
   });
 
@@ -155,15 +82,15 @@ describe('token mode', () => {
     setInputs({ ...tokenInputs, 'export-env': 'false', summary: 'false' });
     nock(API).get('/oauth/token').query(true).reply(200, tokenAnswer);
     await run(deps);
-    expect(file('env')).toBe('');
-    expect(file('summary')).toBe('');
-    expect(stdout).toContain('\nOutputs set; nothing exported (export-env: false).\n');
+    expect(h.file('env')).toBe('');
+    expect(h.summary()).toBe('');
+    expect(h.stdout).toContain('\nOutputs set; nothing exported (export-env: false).\n');
     expect(outputs()['access-token']).toBe('tok-SECRET');
 
     setInputs({ ...tokenInputs, 'env-var': 'MY_TOKEN' });
     nock(API).get('/oauth/token').query(true).reply(200, tokenAnswer);
     await run(deps);
-    expect(parseFileCommands(file('env'))).toEqual({ MY_TOKEN: 'tok-SECRET' });
+    expect(h.env()).toEqual({ MY_TOKEN: 'tok-SECRET' });
   });
 
   test.each([
@@ -189,7 +116,7 @@ describe('token mode', () => {
     expect(count).toBe(requests);
     expect(sleeps).toEqual(waits);
     // One short line per retry: what failed and when the next try comes, not the final advice.
-    const retryLines = stdout.split('\n').filter((l) => l.includes('Retrying'));
+    const retryLines = h.stdout.split('\n').filter((l) => l.includes('Retrying'));
     expect(retryLines).toHaveLength(waits.length);
     retryLines.forEach((line, i) =>
       expect(line).toBe(
@@ -215,7 +142,7 @@ describe('token mode', () => {
       .reply(() => (seen.push('POST'), seen.length < 3 ? [503, ''] : [200, tokenAnswer]));
     await run(deps);
     expect(seen).toEqual(['GET', 'POST', 'POST']);
-    expect(stdout).toContain(
+    expect(h.stdout).toContain(
       '::debug::Domo answered 405 to GET /oauth/token; sending the token request as a form POST.',
     );
     expect(outputs()['access-token']).toBe('tok-SECRET');
@@ -240,7 +167,7 @@ describe('token mode', () => {
     await run(deps);
     expect(errors()).toHaveLength(1);
     expect(errors()[0]?.message).toMatch(/`expires_in` is missing, not a whole number/);
-    expect(stdout).not.toMatch(/at .*\.ts:\d+/);
+    expect(h.stdout).not.toMatch(/at .*\.ts:\d+/);
   });
 
   test('Domo echoing the secret back is redacted from the error', async () => {
@@ -274,7 +201,7 @@ describe('provision mode', () => {
     client_secret: 'csec-NEW',
   };
   const basicNew = Buffer.from('cid-new:csec-NEW').toString('base64');
-  const state = () => parseFileCommands(file('state'));
+  const state = h.state;
 
   test('sign-on → new client (unique name, description) → token; state saved for the post step', async () => {
     setInputs(provisionInputs);
@@ -307,7 +234,7 @@ describe('provision mode', () => {
       'client-secret': 'csec-NEW',
       'access-token': 'tok-SECRET',
     });
-    expect(parseFileCommands(file('env'))).toEqual({
+    expect(h.env()).toEqual({
       DOMO_ACCESS_TOKEN: 'tok-SECRET',
       DOMO_CLIENT_ID: 'cid-new',
       DOMO_CLIENT_SECRET: 'csec-NEW',
@@ -328,10 +255,10 @@ describe('provision mode', () => {
     expect(JSON.parse(state().secrets!)).toEqual(
       expect.arrayContaining(['pw-SECRET', 'sess-SECRET', 'csec-NEW', basicNew, 'tok-SECRET']),
     );
-    expect(stdout).toContain(`Signed on to ${INSTANCE} as user 7.`);
-    expect(stdout).toContain(`Creating Domo API client "${NAME}" with scope "data user".`);
-    expect(stdout).toContain(`Created Domo API client "${NAME}" (cid-new).`);
-    expect(stdout.replace(/^::add-mask::.*$/gm, '')).not.toMatch(
+    expect(h.stdout).toContain(`Signed on to ${INSTANCE} as user 7.`);
+    expect(h.stdout).toContain(`Creating Domo API client "${NAME}" with scope "data user".`);
+    expect(h.stdout).toContain(`Created Domo API client "${NAME}" (cid-new).`);
+    expect(h.stdout.replace(/^::add-mask::.*$/gm, '')).not.toMatch(
       /pw-SECRET|sess-SECRET|csec-NEW|tok-SECRET/,
     );
   });
@@ -345,7 +272,7 @@ describe('provision mode', () => {
     nock(API).get('/oauth/token').query(true).reply(200, tokenAnswer);
     await run(deps);
     expect(errors()).toEqual([]);
-    expect(stdout).toContain(`\nSigned on to ${INSTANCE}.\n`);
+    expect(h.stdout).toContain(`\nSigned on to ${INSTANCE}.\n`);
   });
 
   test('developer token: created on the instance, no sign-on; the numeric id is kept', async () => {
@@ -371,12 +298,12 @@ describe('provision mode', () => {
     nock(API).get('/oauth/token').query(true).reply(200, tokenAnswer);
     await run(deps);
     expect(errors()).toEqual([]);
-    expect(stdout).toContain('::add-mask::dev-SECRET');
-    expect(stdout).toContain(
+    expect(h.stdout).toContain('::add-mask::dev-SECRET');
+    expect(h.stdout).toContain(
       'Creating Domo API client "my ci client" with scope "data" (developer token).',
     );
-    expect(stdout).toContain('Created Domo API client "my ci client" (cid-new, id 321).');
-    expect(stdout).not.toContain('Signed on');
+    expect(h.stdout).toContain('Created Domo API client "my ci client" (cid-new, id 321).');
+    expect(h.stdout).not.toContain('Signed on');
     // delete-client false: the credential is not kept for a post step that will not use it.
     expect(state()).toMatchObject({
       'list-id': '321',
@@ -408,7 +335,7 @@ describe('provision mode', () => {
     );
     expect(errors()[0]?.message).toMatch(hint);
     expect(errors()[0]?.message).not.toContain('dev-SECRET');
-    expect(file('state')).toBe('');
+    expect(h.file('state')).toBe('');
   });
 
   test.each([
@@ -448,7 +375,7 @@ describe('provision mode', () => {
       expect(errors()[0]?.message).toContain(
         `Domo may have created the client "${NAME}" anyway; it was not retried`,
       );
-      expect(file('state')).toBe('');
+      expect(h.file('state')).toBe('');
     }
   });
 
@@ -572,9 +499,9 @@ describe('a refused developer token: Domo is asked once who it belongs to', () =
       // The creation is never sent twice, the question is asked once, and nothing waits.
       expect([created, asked]).toEqual([1, 1]);
       expect(sleeps).toEqual([]);
-      expect(stdout).toContain(`::debug::GET ${INSTANCE}${ME}: `);
-      expect(stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain('dev-SECRET-0123');
-      expect(file('state')).toBe('');
+      expect(h.stdout).toContain(`::debug::GET ${INSTANCE}${ME}: `);
+      expect(h.stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain('dev-SECRET-0123');
+      expect(h.file('state')).toBe('');
     },
   );
 
@@ -657,9 +584,9 @@ describe('post step (cleanup)', () => {
     list.done();
     revoke.done();
     confirm.done();
-    expect(stdout).toContain('::add-mask::sess-SECRET');
-    expect(stdout).toContain('::add-mask::csec-NEW');
-    expect(stdout).toContain(
+    expect(h.stdout).toContain('::add-mask::sess-SECRET');
+    expect(h.stdout).toContain('::add-mask::csec-NEW');
+    expect(h.stdout).toContain(
       `Revoked Domo API client ${LABEL}: ${INSTANCE} no longer lists it (id 31).`,
     );
     expect(warnings()).toEqual([]);
@@ -680,8 +607,8 @@ describe('post step (cleanup)', () => {
     await cleanup(deps);
     revoke.done();
     confirm.done();
-    expect(stdout).toContain('::add-mask::dev-SECRET');
-    expect(stdout).toContain(
+    expect(h.stdout).toContain('::add-mask::dev-SECRET');
+    expect(h.stdout).toContain(
       `Revoked Domo API client ${LABEL}: ${INSTANCE} no longer lists it (id 77).`,
     );
   });
@@ -698,7 +625,7 @@ describe('post step (cleanup)', () => {
     async (_, id, shown) => {
       setInputs({}, state);
       for (const by of [{ clientId: 'cid-new-0000-1111' }, { name: 'ci bot' }]) {
-        stdout = '';
+        h.stdout = '';
         nock(INSTANCE, session)
           .get(LIST)
           .reply(200, [{ ...id, ...by }]);
@@ -707,7 +634,7 @@ describe('post step (cleanup)', () => {
         expect(warnings().map((c: { message: string }) => c.message)).toEqual([
           `Domo API client ${LABEL} is still listed, but under an id that is not a plain number (${shown}); nothing was deleted. Revoke it by hand in ${INSTANCE}: Admin > Security > Access tokens (API clients), or Domo's developer portal (My Account > Clients).`,
         ]);
-        expect(stdout).not.toContain('already gone');
+        expect(h.stdout).not.toContain('already gone');
       }
     },
   );
@@ -735,7 +662,7 @@ describe('post step (cleanup)', () => {
       .get(LIST)
       .reply(200, [{ id: 5, clientId: 'someone-else', name: 'their bot' }]);
     await cleanup(deps);
-    expect(stdout).toContain(
+    expect(h.stdout).toContain(
       `Domo API client ${LABEL} is already gone: ${INSTANCE} no longer lists it.`,
     );
     expect(warnings()).toEqual([]);
@@ -750,7 +677,7 @@ describe('post step (cleanup)', () => {
     nock(INSTANCE).delete(`${LIST}/77`).reply(400, { message: 'no such token' });
     nock(INSTANCE).get(LIST).reply(200, []);
     await cleanup(deps);
-    expect(stdout).toContain(
+    expect(h.stdout).toContain(
       `Domo API client ${LABEL} is already gone: ${INSTANCE} no longer lists it (id 77).`,
     );
     expect(warnings()).toEqual([]);
@@ -765,7 +692,7 @@ describe('post step (cleanup)', () => {
     nock(INSTANCE).delete(`${LIST}/77`).reply(400, {});
     nock(INSTANCE).get(LIST).reply(200, []);
     await cleanup(deps);
-    expect(stdout).toContain(
+    expect(h.stdout).toContain(
       `Revoked Domo API client ${LABEL}: ${INSTANCE} no longer lists it (id 77).`,
     );
   });
@@ -824,7 +751,7 @@ describe('post step (cleanup)', () => {
     expect(warnings()[0]?.message).toMatch(/Revoke it by hand in https:\/\/acme\.domo\.test: /);
     expect(errors()).toHaveLength(0);
     expect(process.exitCode).toBeUndefined();
-    expect(stdout.replace(/^::add-mask::.*$/gm, '')).not.toMatch(/sess-SECRET|csec-NEW/);
+    expect(h.stdout.replace(/^::add-mask::.*$/gm, '')).not.toMatch(/sess-SECRET|csec-NEW/);
   });
 
   test('no DELETE /clients/{id} on api.domo.com, ever', async () => {
@@ -887,7 +814,7 @@ describe('post step (cleanup)', () => {
       expect(lists).toBe(attempts);
       expect(timeouts).toEqual([timeout]);
       // Each retry is a line saying what failed and when the next attempt comes.
-      const retried = stdout.match(/HTTP 503\. Retrying in \d+\.\d s \(attempt \d+ of \d+\)\./g);
+      const retried = h.stdout.match(/HTTP 503\. Retrying in \d+\.\d s \(attempt \d+ of \d+\)\./g);
       expect(retried ?? []).toHaveLength(attempts - 1);
       const masks = commands()
         .filter((c: { name: string }) => c.name === 'add-mask')
@@ -912,7 +839,7 @@ describe('post step (cleanup)', () => {
       nock(INSTANCE).get(LIST).reply(200, []);
       await cleanup(deps);
       list.done();
-      expect(stdout).toContain(
+      expect(h.stdout).toContain(
         `Revoked Domo API client ${LABEL}: ${INSTANCE} no longer lists it (id 31).`,
       );
     },
@@ -921,7 +848,7 @@ describe('post step (cleanup)', () => {
   test('delete-client false leaves the client, says so, and kept no credential', async () => {
     setInputs({}, { ...state, 'delete-client': 'false', credential: '' });
     await cleanup(deps);
-    expect(stdout).toContain(
+    expect(h.stdout).toContain(
       'Leaving Domo API client "ci bot" (cid-new-0000-1111) in place, as delete-client is false.',
     );
   });
@@ -929,7 +856,7 @@ describe('post step (cleanup)', () => {
 
 describe('job summary', () => {
   const table = () => {
-    const summary = file('summary');
+    const summary = h.summary();
     const heading = summary.match(/<h3>(.*?)<\/h3>/)?.[1];
     const rows = [...summary.matchAll(/<tr>(.*?)<\/tr>/g)].map((row) =>
       [...row[1]!.matchAll(/<t[hd]>(.*?)<\/t[hd]>/g)].map((c) => c[1]),
@@ -983,7 +910,7 @@ describe('job summary', () => {
     nock(API).get('/oauth/token').query(true).reply(200, tokenAnswer);
     await run(deps);
     expect(errors()).toEqual([]);
-    expect(file('summary')).toContain('<tr><th>Field</th><th>Value</th></tr>');
+    expect(h.summary()).toContain('<tr><th>Field</th><th>Value</th></tr>');
     expect(table()).toEqual({ heading: 'Domo access token', rows: [['Field', 'Value'], ...rows] });
   });
 
@@ -1001,20 +928,20 @@ describe('job summary', () => {
       ['Role', '—'],
       ['Scope granted', '—'],
     ]);
-    expect(stdout).toContain(
+    expect(h.stdout).toContain(
       'Domo access token ready: scope "", expires 2026-11-23T12:01:00Z (in 60 s).',
     );
   });
 
   test('no summary file (a local run): a debug line, and the run still succeeds', async () => {
     setInputs(tokenInputs);
-    rmSync(summaryDir, { recursive: true, force: true });
+    rmSync(dirname(h.path('summary')), { recursive: true, force: true });
     try {
       nock(API).get('/oauth/token').query(true).reply(200, tokenAnswer);
       process.env.RUNNER_DEBUG = '1';
       await run(deps);
     } finally {
-      mkdirSync(summaryDir);
+      mkdirSync(dirname(h.path('summary')));
     }
     expect(errors()).toEqual([]);
     expect(outputs()['access-token']).toBe('tok-SECRET');
@@ -1067,7 +994,7 @@ describe('runner files', () => {
         `The runner did not provide ${named}; domo-auth will not fall back to printing secrets in the log. Run it on GitHub Actions runner 2.297.0 or newer (or an emulator that provides these files).`,
       ]);
       expect(requests).toBe(0);
-      expect(stdout).not.toMatch(/tok-SECRET|csec-NEW|::set-output|::set-env/);
+      expect(h.stdout).not.toMatch(/tok-SECRET|csec-NEW|::set-output|::set-env/);
     } else {
       expect(errors()).toEqual([]);
       expect(outputs()['access-token']).toBe('tok-SECRET');

@@ -2,18 +2,14 @@
  * Sweep mode, in-process: which clients are candidates (a table of near misses), and the story
  * of one sweep against GitHub and Domo faked with nock, with a fake clock.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { beforeEach, describe, expect, test } from '@jest/globals';
 import nock from './helpers/nock.js';
-import { parseCommands, parseFileCommands, summaryText } from '../dev/runner.mjs';
+import { inProcess } from './helpers/inprocess.js';
+import { summaryText } from '../dev/runner.mjs';
 
 const { candidateOf } = await import('../src/stories/sweep.js');
 const { clientDescription, defaultName: defaultClientName } = await import('../src/names.js');
 const { run } = await import('../src/main.js');
-const { resetMasks } = await import('../src/log.js');
-const { createTransport } = await import('../src/http.js');
 import type { GitHubRun } from '../src/config.js';
 import type { ListedClient } from '../src/domo/developerTokens.js';
 
@@ -249,66 +245,32 @@ const listed = (id: number, run: string, suffix?: string) => ({
   description: desc(run.split('.')[0]!),
 });
 
-let dir: string;
-let stdout: string;
-const summaryDir = mkdtempSync(join(tmpdir(), 'domo-auth-sweep-summary-'));
-const SUMMARY = join(summaryDir, 'summary');
-afterAll(() => rmSync(summaryDir, { recursive: true, force: true }));
-const savedEnv = { ...process.env };
-const sleeps: number[] = [];
-const deps = {
-  clock: { now: () => 0, sleep: async (ms: number) => void sleeps.push(ms) },
-  random: () => 0.5,
-  transport: (timeoutMs: number) => createTransport({ timeoutMs }),
-};
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'domo-auth-sweep-'));
-  writeFileSync(join(dir, 'output'), '');
-  writeFileSync(SUMMARY, '');
-  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key];
-  Object.assign(process.env, {
-    GITHUB_OUTPUT: join(dir, 'output'),
-    GITHUB_STEP_SUMMARY: SUMMARY,
+const h = inProcess({
+  env: {
     GITHUB_REPOSITORY: 'acme/site',
     GITHUB_RUN_ID: '900',
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_API_URL: GITHUB,
-    INPUT_MODE: 'sweep',
-    INPUT_INSTANCE: INSTANCE,
-    'INPUT_DEVELOPER-TOKEN': 'dev-SECRET',
-    'INPUT_GITHUB-TOKEN': 'ghs_SECRET',
-    INPUT_RETRIES: '1',
+  },
+  // Sweep mode needs no GITHUB_ENV or GITHUB_STATE.
+  files: ['output', 'summary'],
+  start: 0,
+});
+const { deps, sleeps, outputs, named } = h;
+
+beforeEach(() => {
+  h.setInputs({
+    mode: 'sweep',
+    instance: INSTANCE,
+    'developer-token': 'dev-SECRET',
+    'github-token': 'ghs_SECRET',
+    retries: '1',
   });
-  delete process.env.GITHUB_ENV;
-  delete process.env.GITHUB_STATE;
-  stdout = '';
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  sleeps.length = 0;
-  resetMasks();
-  process.exitCode = undefined;
   // No access tokens unless a test says otherwise: these tests are about API clients.
   nock(INSTANCE).persist().get(TOKENS).optionally().reply(200, []);
 });
 
-afterEach(() => {
-  jest.restoreAllMocks();
-  nock.cleanAll();
-  rmSync(dir, { recursive: true, force: true });
-  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-  Object.assign(process.env, savedEnv);
-  process.exitCode = undefined;
-});
-
-const outputs = () => parseFileCommands(readFileSync(join(dir, 'output'), 'utf8'));
-const named = (kind: string) =>
-  parseCommands(stdout)
-    .filter((c: { name: string }) => c.name === kind)
-    .map((c: { message: string }) => c.message);
 const github = () =>
   nock(GITHUB, {
     reqheaders: {
@@ -368,19 +330,19 @@ describe('sweep', () => {
     expect(named('error')).toEqual([]);
     expect(outputs()).toEqual({ orphans: '3', revoked: '3' });
     expect(nock.isDone()).toBe(true);
-    const lines = stdout.split('\n').filter((l) => l.startsWith('Orphaned'));
+    const lines = h.stdout.split('\n').filter((l) => l.startsWith('Orphaned'));
     expect(lines).toEqual([
       `Orphaned Domo API client "${name('41.1')}" (id 1), run https://github.com/acme/site/actions/runs/41/attempts/1 completed: revoked.`,
       `Orphaned Domo API client "${name('41.1', '123456')}" (id 2), run https://github.com/acme/site/actions/runs/41/attempts/1 completed: revoked.`,
       `Orphaned Domo API client "${name('42.2')}" (id 3), run https://github.com/acme/site/actions/runs/42/attempts/2 deleted: revoked.`,
     ]);
-    const summary = summaryText(readFileSync(SUMMARY, 'utf8'));
+    const summary = summaryText(h.summary());
     expect(summary).toContain('kept: run not finished');
-    expect(readFileSync(SUMMARY, 'utf8')).toContain(
+    expect(h.summary()).toContain(
       '<a href="https://github.com/acme/site/actions/runs/43/attempts/1">',
     );
-    expect(stdout.replace(/^::add-mask::.*$/gm, '')).not.toMatch(/dev-SECRET|ghs_SECRET/);
-    expect(stdout).toContain(
+    expect(h.stdout.replace(/^::add-mask::.*$/gm, '')).not.toMatch(/dev-SECRET|ghs_SECRET/);
+    expect(h.stdout).toContain(
       `Keeping Domo API client "${name('43.1')}" (id 4): its run https://github.com/acme/site/actions/runs/43/attempts/1 is queued.`,
     );
   });
@@ -452,7 +414,7 @@ describe('sweep', () => {
     process.env['INPUT_DRY-RUN'] = 'true';
     await run(deps);
     expect(outputs()).toEqual({ orphans: '1', revoked: '0' });
-    expect(stdout).toContain(': would revoke (dry run).');
+    expect(h.stdout).toContain(': would revoke (dry run).');
     expect(nock.isDone()).toBe(true);
   });
 
@@ -558,7 +520,7 @@ describe('sweep', () => {
     expect(named('error')).toEqual([
       `2 of 2 orphan(s) not revoked: API client "${name('41.1')}" (id 1): ${why}; API client "${name('41.1', '222222')}" (id 2): ${why}. Revoke them by hand in ${INSTANCE}: Admin > Security > Access tokens.`,
     ]);
-    expect(stdout).toContain(
+    expect(h.stdout).toContain(
       `Orphaned Domo API client "${name('41.1')}" (id 1), run https://github.com/acme/site/actions/runs/41/attempts/1 completed: not revoked (${why}).`,
     );
   });
@@ -574,7 +536,7 @@ describe('sweep', () => {
       .get(LIST)
       .reply(200, [listed(1, '41.2')]);
     await run(deps);
-    const html = readFileSync(SUMMARY, 'utf8');
+    const html = h.summary();
     expect(html).toContain(
       '<td><a href="https://github.com/acme/site/actions/runs/41/attempts/2">41 (attempt 2)</a></td><td>unknown</td><td>kept: GitHub did not answer</td>',
     );

@@ -904,8 +904,14 @@ describe('e2e.yml', () => {
       expect(matrix.os).toEqual(['ubuntu-latest', 'windows-latest', 'macos-latest']);
       expect(job['runs-on']).toBe('${{ matrix.os }}');
       expect(mapping(job.strategy)['fail-fast']).toBe(false);
-      // No `shell:` of a step may override the workflow's bash.
-      for (const step of steps(job)) expect(step.shell ?? 'bash').toBe('bash');
+      // No `shell:` of a step may override the workflow's bash, but Windows-only steps that
+      // run domo-token.cmd from the shells a Windows user has.
+      for (const step of steps(job)) {
+        if (step.shell === undefined) continue;
+        expect(['cmd', 'pwsh']).toContain(step.shell);
+        expect(step.if).toBe("${{ runner.os == 'Windows' }}");
+        expect(String(step.run)).toMatch(/^\s*(\$token = )?domo-token /);
+      }
     },
   );
 

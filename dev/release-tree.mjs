@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run release-tree -- DIR`: writes to DIR the files a release tag holds, and nothing else:
 // action.yml, every file git tracks in the directories of its runs.main / runs.pre / runs.post
 // (dist/), README.md and LICENSE. GitHub's runner downloads the whole tree at the ref a workflow
@@ -38,10 +39,25 @@ const DOCUMENTS = ['README.md', 'LICENSE'];
 const REPOSITORY = 'domo-auth/domo-auth';
 
 /**
+ * Where README.md's links point in a release (see sourceLinks).
+ * @typedef {object} SourceLinks
+ * @property {string} server
+ * @property {string} repository
+ * @property {string} sha
+ */
+
+/** @typedef {Record<string, string | undefined>} Env */
+/** @typedef {{ name: string, mode: '100644' | '100755' }} ReleaseFile */
+/** @typedef {RegExpExecArray & [string, string, string]} Groups2 a match whose two groups matched */
+/** @typedef {Error & { stderr?: string }} GitError what execFileSync throws */
+
+/**
  * The `runs:` entries of action.yml, read without a YAML library: the keys directly under
  * `runs:`, with plain, 'single' or "double" quoted scalar values.
+ * @param {string} text
  */
 export function runsOf(text) {
+  /** @type {Record<string, string>} */
   const runs = {};
   let inside = false;
   for (const line of text.split(/\r?\n/)) {
@@ -53,20 +69,23 @@ export function runsOf(text) {
     if (!/^\s/.test(line)) break;
     const entry = /^\s+([\w-]+):\s*(.*?)\s*$/.exec(line);
     if (!entry) continue;
-    const [, key, raw] = entry;
+    const [, key, raw] = /** @type {Groups2} */ (entry);
     const single = /^'((?:[^']|'')*)'\s*(#.*)?$/.exec(raw);
     const double = /^("(?:[^"\\]|\\.)*")\s*(#.*)?$/.exec(raw);
     // A double-quoted YAML scalar escapes as JSON does, for anything a path holds.
     runs[key] = single
-      ? single[1].replace(/''/g, "'")
+      ? /** @type {string} */ (single[1]).replace(/''/g, "'")
       : double
-        ? JSON.parse(double[1])
+        ? JSON.parse(/** @type {string} */ (double[1]))
         : raw.replace(/\s+#.*$/, '');
   }
   return runs;
 }
 
-/** The directories the action's entry points live in: what it needs at run time. */
+/**
+ * The directories the action's entry points live in: what it needs at run time.
+ * @param {Record<string, string>} runs
+ */
 export function runtimeDirectories(runs) {
   if (!/^node\d+$/.test(runs.using ?? '')) {
     throw new Error(`action.yml: runs.using is "${runs.using ?? ''}", not a Node.js runtime`);
@@ -87,10 +106,15 @@ export function runtimeDirectories(runs) {
     dirs.add(dir);
   }
   // A directory within another (dist/post within dist) adds nothing.
-  const within = (dir, other) => dir !== other && dir.startsWith(`${other}/`);
+  const within = (/** @type {string} */ dir, /** @type {string} */ other) =>
+    dir !== other && dir.startsWith(`${other}/`);
   return [...dirs].filter((dir) => ![...dirs].some((other) => within(dir, other))).sort();
 }
 
+/**
+ * @param {string} repo
+ * @param {string[]} args
+ */
 function git(repo, args) {
   return execFileSync('git', ['--literal-pathspecs', ...args], {
     cwd: repo,
@@ -103,6 +127,7 @@ function git(repo, args) {
 /**
  * The files of the release tree (repository-relative, '/'-separated, sorted) with their git
  * modes, and the untracked files left out of it.
+ * @returns {{ files: ReleaseFile[], untracked: string[] }}
  */
 export function releaseFiles(repo = root) {
   const runs = runsOf(readFileSync(path.join(repo, 'action.yml'), 'utf8'));
@@ -112,17 +137,20 @@ export function releaseFiles(repo = root) {
   try {
     listing = git(repo, ['ls-files', '-z', '--stage', '--', ...wanted]);
   } catch (error) {
+    const { stderr, message } = /** @type {GitError} */ (error);
     throw new Error(
-      `git ls-files failed: the release holds the files git tracks, so it needs a git checkout (${String(error.stderr ?? error.message).trim()})`,
+      `git ls-files failed: the release holds the files git tracks, so it needs a git checkout (${String(stderr ?? message).trim()})`,
     );
   }
+  /** @type {ReleaseFile[]} */
   const files = [];
   for (const record of listing.split('\0').filter(Boolean)) {
     const [, mode, name] = /^(\d+) [0-9a-f]+ \d+\t(.*)$/s.exec(record) ?? [];
     if (mode !== '100644' && mode !== '100755') {
       throw new Error(`${name ?? record}: git mode ${mode}; a release holds plain files only`);
     }
-    if (!files.some((file) => file.name === name)) files.push({ name, mode });
+    // A known mode: the record matched, name and all.
+    if (!files.some((file) => file.name === name)) files.push({ name: String(name), mode });
   }
   files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const tracked = new Set(files.map((file) => file.name));
@@ -151,26 +179,37 @@ export function releaseFiles(repo = root) {
 /**
  * Where README.md's links point in a release: the commit checked out in `repo` (the released
  * source commit), on the server and in the repository the runner names.
+ * @param {string} [repo]
+ * @param {Env} [env]
+ * @returns {SourceLinks}
  */
 export function sourceLinks(repo = root, env = process.env) {
   let sha;
   try {
     sha = git(repo, ['rev-parse', '--verify', 'HEAD^{commit}']).trim();
   } catch (error) {
+    const { stderr, message } = /** @type {GitError} */ (error);
     throw new Error(
-      `git rev-parse HEAD failed: README.md's links point at the source commit, so it needs a git checkout with a commit (${String(error.stderr ?? error.message).trim()})`,
+      `git rev-parse HEAD failed: README.md's links point at the source commit, so it needs a git checkout with a commit (${String(stderr ?? message).trim()})`,
     );
   }
   const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
   return { server, repository: env.GITHUB_REPOSITORY || REPOSITORY, sha };
 }
 
-/** `line` with every code span blanked out, so that `](x)` inside one is not taken for a link. */
+/**
+ * `line` with every code span blanked out, so that `](x)` inside one is not taken for a link.
+ * @param {string} line
+ */
 function withoutCodeSpans(line) {
   return line.replace(/(`+)(?:(?!\1)[\s\S])*?\1(?!`)/g, (span) => ' '.repeat(span.length));
 }
 
-/** Whether the `]` at `close` ends the text of an image: `![alt](...)`. */
+/**
+ * Whether the `]` at `close` ends the text of an image: `![alt](...)`.
+ * @param {string} masked
+ * @param {number} close
+ */
 function isImage(masked, close) {
   let depth = 0;
   for (let i = close; i >= 0; i -= 1) {
@@ -181,12 +220,18 @@ function isImage(masked, close) {
   return false;
 }
 
-/** A link's target made absolute at `links`, or as it is when it is absolute or an anchor. */
+/**
+ * A link's target made absolute at `links`, or as it is when it is absolute or an anchor.
+ * @param {string} target
+ * @param {boolean} image
+ * @param {SourceLinks} links
+ */
 function absoluteTarget(target, image, { server, repository, sha }) {
   const bracketed = /^<(.*)>$/.exec(target);
-  const bare = bracketed ? bracketed[1] : target;
+  const bare = bracketed ? /** @type {string} */ (bracketed[1]) : target;
   if (/^[a-z][a-z0-9+.-]*:|^#|^\/\//i.test(bare)) return target;
-  const [, file, rest] = /^([^?#]*)(.*)$/.exec(bare);
+  // Matches any string.
+  const [, file, rest] = /** @type {Groups2} */ (/^([^?#]*)(.*)$/.exec(bare));
   const normalised = path.posix.normalize(file.replace(/^\/+/, ''));
   if (normalised === '..' || normalised.startsWith('../')) {
     throw new Error(`README.md links to ${target}, outside the repository`);
@@ -200,15 +245,20 @@ function absoluteTarget(target, image, { server, repository, sha }) {
 /**
  * `markdown` with the targets of its relative links, images and link reference definitions
  * made absolute at `links` (see sourceLinks); code blocks and code spans are left as they are.
+ * @param {string} markdown
+ * @param {SourceLinks} links
  */
 export function absoluteLinks(markdown, links) {
+  /** @type {string | undefined} */
   let fence;
   return markdown
     .split(/(?<=\n)/)
     .map((line) => {
       const opening = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
       if (fence) {
-        if (opening?.[0] === fence[0] && opening.length >= fence.length) fence = undefined;
+        if (opening !== undefined && opening[0] === fence[0] && opening.length >= fence.length) {
+          fence = undefined;
+        }
         return line;
       }
       if (opening) {
@@ -217,17 +267,18 @@ export function absoluteLinks(markdown, links) {
       }
       const definition = /^( {0,3}\[[^\]]+\]:[ \t]*)(<[^>]*>|\S+)/.exec(line);
       if (definition) {
-        const [whole, label, target] = definition;
+        const [whole, label, target] = /** @type {Groups2} */ (definition);
         return label + absoluteTarget(target, false, links) + line.slice(whole.length);
       }
       const masked = withoutCodeSpans(line);
       let result = '';
       let from = 0;
       for (const m of masked.matchAll(/\]\((\s*)(<[^>\n]*>|[^)\s]+)/g)) {
-        const start = m.index + 2 + m[1].length;
-        const target = line.slice(start, start + m[2].length);
+        const [, space, link] = /** @type {Groups2} */ (m);
+        const start = m.index + 2 + space.length;
+        const target = line.slice(start, start + link.length);
         result += line.slice(from, start) + absoluteTarget(target, isImage(masked, m.index), links);
-        from = start + m[2].length;
+        from = start + link.length;
       }
       return result + line.slice(from);
     })
@@ -237,15 +288,20 @@ export function absoluteLinks(markdown, links) {
 /**
  * `dir` as the user typed it: `npm run` runs a script in the package's root, and says in
  * INIT_CWD where it was called from.
+ * @param {string} dir
+ * @param {Env} [env]
  */
 export function resolveTarget(dir, env = process.env) {
   const byNpm = env.npm_lifecycle_event === 'release-tree' && env.INIT_CWD;
-  return path.resolve(byNpm ? env.INIT_CWD : process.cwd(), dir);
+  return path.resolve(byNpm || process.cwd(), dir);
 }
 
 /**
  * Writes the release tree to `dir`, which must be new or empty, README.md's links pointing at
  * `links`. Returns what it wrote.
+ * @param {string} dir
+ * @param {string} [repo]
+ * @param {SourceLinks} [links]
  */
 export function writeReleaseTree(dir, repo = root, links = undefined) {
   if (existsSync(dir)) {
@@ -275,12 +331,14 @@ export function writeReleaseTree(dir, repo = root, links = undefined) {
   return { files: files.map((file) => file.name), untracked, bytes, links: at };
 }
 
+/** @param {string[]} args */
 function main(args) {
-  if (args.length !== 1 || args[0].startsWith('-')) {
+  const [target] = args;
+  if (args.length !== 1 || target === undefined || target.startsWith('-')) {
     console.error('Usage: npm run release-tree -- DIR   (DIR: a new or empty directory)');
     return 2;
   }
-  const dir = resolveTarget(args[0]);
+  const dir = resolveTarget(target);
   try {
     const { files, untracked, bytes, links } = writeReleaseTree(dir);
     for (const name of untracked) console.error(`Left out, not tracked by git: ${name}`);
@@ -289,7 +347,7 @@ function main(args) {
     console.log(`${files.length} files, ${bytes} bytes, written to ${dir}`);
     return 0;
   } catch (error) {
-    console.error(`release-tree: ${error.message}`);
+    console.error(`release-tree: ${/** @type {Error} */ (error).message}`);
     return 1;
   }
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Runs the action's bundles the way GitHub's runner does, for the demo and end-to-end tests:
 // INPUT_* variables filled from action.yml's defaults, GITHUB_OUTPUT / GITHUB_ENV /
 // GITHUB_STATE / GITHUB_STEP_SUMMARY files, workflow commands read from stdout, and the post
@@ -10,8 +11,63 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { JOB_TOKEN } from './simulator.mjs';
 
+/**
+ * action.yml, as far as the emulator reads it.
+ * @typedef {object} ActionMetadata
+ * @property {Record<string, { description?: string, default?: string, required?: boolean }>} inputs
+ * @property {Record<string, { description?: string }>} outputs
+ * @property {{ using: string, main: string, post: string, 'post-if'?: string }} runs
+ */
+
+/**
+ * A workflow command, as the runner reads it from a line of output.
+ * @typedef {object} Command
+ * @property {string} name In lower case: the runner compares command names case-insensitively.
+ * @property {Record<string, string>} properties
+ * @property {string} message
+ * @property {string} line
+ * @property {boolean} legacy The older `##[name]data` form, found anywhere in a line.
+ * @property {'stdout' | 'stderr'} [stream] Which output it came from (runStep's commands only).
+ */
+
+/**
+ * @typedef {object} StepResult
+ * @property {number | null} exitCode
+ * @property {NodeJS.Signals | null} signal
+ * @property {boolean} timedOut
+ * @property {number} durationMs
+ * @property {string} stdout
+ * @property {string} stderr
+ * @property {Command[]} commands
+ * @property {string[]} masks
+ * @property {string[]} errors
+ * @property {string[]} warnings
+ * @property {string[]} debugs
+ * @property {Record<string, string>} outputs
+ * @property {Record<string, string>} exportedEnv
+ * @property {Record<string, string>} savedState
+ * @property {string} summary
+ */
+
+/**
+ * @typedef {object} StepOptions
+ * @property {string} [entry]
+ * @property {string} [dir] The action's directory (default: the repository): entry is run from
+ *   there, as cwd.
+ * @property {Record<string, string>} [inputs]
+ * @property {Record<string, string | undefined>} [env]
+ * @property {Record<string, string>} [state]
+ * @property {string} [githubToken] The job's token, in place of `${{ github.token }}` (default
+ *   JOB_TOKEN).
+ * @property {boolean} [debug]
+ * @property {string} [node]
+ * @property {number} [timeoutMs]
+ */
+
 export const root = fileURLToPath(new URL('..', import.meta.url));
-export const action = YAML.parse(readFileSync(join(root, 'action.yml'), 'utf8'));
+export const action = /** @type {ActionMetadata} */ (
+  YAML.parse(readFileSync(join(root, 'action.yml'), 'utf8'))
+);
 
 /**
  * The job's token as this emulator hands it out: what the runner puts in place of
@@ -19,15 +75,22 @@ export const action = YAML.parse(readFileSync(join(root, 'action.yml'), 'utf8'))
  */
 export { JOB_TOKEN };
 
-/** A declared default as the runner evaluates it: `${{ github.token }}` is the job's token. */
+/**
+ * A declared default as the runner evaluates it: `${{ github.token }}` is the job's token.
+ * @param {unknown} value
+ * @param {string} githubToken
+ */
 const evaluate = (value, githubToken) =>
   typeof value === 'string' ? value.replace(/\$\{\{\s*github\.token\s*\}\}/g, githubToken) : value;
 
 /**
  * The INPUT_* variables the runner would set for `inputs` (declared defaults filled in and
  * evaluated, with `githubToken` as the job's token).
+ * @param {Record<string, string>} [inputs]
+ * @param {string} [githubToken]
  */
 export function inputEnv(inputs = {}, githubToken = JOB_TOKEN) {
+  /** @type {Record<string, string>} */
   const env = {};
   const declared = action.inputs ?? {};
   for (const [name, spec] of Object.entries(declared)) {
@@ -41,8 +104,12 @@ export function inputEnv(inputs = {}, githubToken = JOB_TOKEN) {
   return env;
 }
 
-/** Reads a file-command file: `name<<DELIM\nvalue\nDELIM` blocks, or `name=value` lines. */
+/**
+ * Reads a file-command file: `name<<DELIM\nvalue\nDELIM` blocks, or `name=value` lines.
+ * @param {string} text
+ */
 export function parseFileCommands(text) {
+  /** @type {Record<string, string>} */
   const result = {};
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {

@@ -54,7 +54,9 @@ describe('npm run smoke', () => {
   test('against the simulator: every check of every plan passes, and only its own clients are touched', async () => {
     await withSimulator({}, async (sim) => {
       const { code, out } = await smoke(everything(sim));
-      expect(out).toMatch(/^domo-auth live check: token, developer-token, password, login against /);
+      expect(out).toMatch(
+        /^domo-auth live check: token, developer-token, password, login against /,
+      );
       for (const [plan, check] of [
         ['token', 'token issued'],
         ['token', 'token works'],

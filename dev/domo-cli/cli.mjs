@@ -1,3 +1,4 @@
+// @ts-check
 // Domo's CLI (npm package ryuu, command `domo`) for the end-to-end tests. It has its own
 // package.json here because it is heavy (about 300 packages): the action's `npm ci` stays
 // light, and the tests that need it are skipped, saying why, when it is not installed.
@@ -5,6 +6,25 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
+/**
+ * @typedef {object} DomoRunOptions
+ * @property {string} home HOME (and USERPROFILE): the CLI finds its logins in
+ *   <home>/.config/configstore/ryuu.
+ * @property {string} [xdgConfigHome] XDG_CONFIG_HOME, or unset when absent.
+ * @property {string} [caFile] A certificate the CLI trusts as well (NODE_EXTRA_CA_CERTS).
+ * @property {string} cwd
+ * @property {Record<string, string>} [env] More variables, or overrides of the ones above.
+ * @property {number} [timeoutMs] The CLI is killed after this long; default 60 s.
+ */
+
+/**
+ * @typedef {object} DomoRun
+ * @property {number | null} code null when it was killed.
+ * @property {string} stdout
+ * @property {string} stderr
+ * @property {boolean} timedOut
+ */
 
 const entry = fileURLToPath(new URL('node_modules/ryuu/bin/runner', import.meta.url));
 
@@ -19,6 +39,9 @@ export function domoCliPath() {
  * The environment is built from scratch, so that nothing of the caller's (its HOME, a proxy,
  * an XDG_CONFIG_HOME) reaches the CLI unless `env` says so. The CLI takes its login from
  * files under `home` (and `xdgConfigHome`); it talks https only, trusting `caFile` too.
+ * @param {string[]} args
+ * @param {DomoRunOptions} options
+ * @returns {Promise<DomoRun>}
  */
 export function runDomo(args, options) {
   const { home, xdgConfigHome, caFile, cwd, env = {}, timeoutMs = 60_000 } = options;

@@ -56,7 +56,8 @@ export async function cleanup(overrides: Partial<CleanupDeps> = {}): Promise<voi
   }
   // First of all: this step may quote Domo, and Domo may echo any of the main step's secrets.
   mask(state.credential, state.loginToken, ...state.secrets);
-  if (state.tokenCommand) info(removeTokenCommand(state.tokenCommand).message);
+  if (state.tokenCommand)
+    info(removeTokenCommand(state.tokenCommand, process.env.RUNNER_TEMP).message);
   if (state.logins.length > 0) restoreCliLogins(state);
   const calls: Calls = {
     transport: withLog(deps.transport(state.timeoutMs), debug, deps.clock.now),
