@@ -252,3 +252,33 @@ describe('through an https proxy (CONNECT), with https_proxy and no_proxy', () =
     });
   });
 });
+
+describe('inputs far too long', () => {
+  test.each<[string, Record<string, string>]>([
+    ['client-secret', { 'client-id': 'sim-client-id', 'client-secret': 'a'.repeat(120_000) }],
+    [
+      'client-name',
+      { mode: 'provision', ...SOURCES['developer-token'], 'client-name': 'a'.repeat(120_000) },
+    ],
+    ['developer-token', { mode: 'login', 'developer-token': 'a'.repeat(120_000) }],
+  ])(
+    'a 120 KB %s: one error naming it, without its value, before any request',
+    async (name, inputs) => {
+      await withSimulator({}, async (sim) => {
+        const step = await runStep({
+          inputs: { instance: sim.url, 'api-url': sim.url, ...inputs },
+        });
+        expectFailure(
+          step,
+          `Input \`${name}\` is 120000 characters long; domo-auth takes at most 8192`,
+        );
+        // Masked first, as every secret input is; shown nowhere else.
+        const shown = (step.stdout + step.stderr)
+          .split('\n')
+          .filter((line) => !line.startsWith('::add-mask::'));
+        expect(shown.some((line) => line.includes('a'.repeat(100)))).toBe(false);
+        expect(sim.requests).toEqual([]);
+      });
+    },
+  );
+});
