@@ -5,8 +5,8 @@
 // out: OIDC tokens (with @actions/http-client's auth handlers), runner platform details, path
 // helpers, input readers, a dozen summary builders: about 10 KB of the bundle. tsconfig's
 // `paths` points the bundler here instead. The unit tests run the real package, and
-// __tests__/core-shim.test.ts holds this file to it, call for call. A new call the action
-// needs is a type error until it is added here, the same way.
+// __tests__/core-shim*.test.ts and shims-core-*.test.ts hold this file to it, call for call.
+// A new call the action needs is a type error until it is added here, the same way.
 import { randomUUID } from 'node:crypto';
 import { accessSync, appendFileSync, constants, existsSync } from 'node:fs';
 
@@ -16,8 +16,8 @@ import { accessSync, appendFileSync, constants, existsSync } from 'node:fs';
  */
 export const FOLLOWS = '3.0.1';
 
-// os.EOL and path.delimiter, without loading node:os for them (a quarter of a millisecond on
-// Node 24).
+// os.EOL and path.delimiter, told from the platform: loading node:os for them would cost a
+// quarter of a millisecond on Node 24.
 const WINDOWS = process.platform === 'win32';
 const EOL = WINDOWS ? '\r\n' : '\n';
 const DELIMITER = WINDOWS ? ';' : ':';

@@ -1,10 +1,11 @@
 // @actions/http-client (the version in FOLLOWS; MIT, Copyright GitHub, Inc.) as domo-auth uses
-// it: one request per client, no redirects, no retries, no keep-alive, a socket time limit, and proxies
-// (https_proxy, no_proxy) through the package's own proxy rules and the `tunnel` agent it
-// depends on. The package's entry point also holds what the action never calls and a bundler
-// cannot leave out (JSON helpers, retry and redirect loops, undici's fetch dispatcher): about
-// 10 KB of the bundle. tsconfig's `paths` points the bundler here instead. The unit tests run
-// the real package, and __tests__/http-client-shim.test.ts holds this file to it.
+// it: one request per client, no redirects, no retries, no keep-alive, a socket time limit,
+// and proxies (https_proxy, no_proxy) through the package's own proxy rules and the `tunnel`
+// agent it depends on. The package's entry point also holds what the action never calls and a
+// bundler cannot leave out (JSON helpers, retry and redirect loops, undici's fetch
+// dispatcher): about 10 KB of the bundle. tsconfig's `paths` points the bundler here instead.
+// The unit tests run the real package; __tests__/http-client-shim.test.ts (HTTP and HTTPS) and
+// shims-http-proxy.test.ts (every kind of tunnel) hold this file to it.
 import { getProxyUrl as proxyFor } from '@actions/http-client/lib/proxy';
 import type {
   RequestHandler,
