@@ -598,3 +598,177 @@ describe('sweep mode', () => {
     expect(secretInputValues({ 'github-token': ' ghs_abc ' })).toEqual([' ghs_abc ', 'ghs_abc']);
   });
 });
+
+describe('login mode', () => {
+  const dev = { mode: 'login', instance: 'acme', 'developer-token': 'dev-1' };
+  const sess = { mode: 'login', instance: 'acme', 'session-token': 'sess-1' };
+  const pw = { mode: 'login', instance: 'acme', username: 'u@x', password: 'p' };
+  const cookie = { mode: 'login', instance: 'acme', 'session-cookie': 'ck-1' };
+
+  test('defaults: a developer token handed over, six hours, the CLI logged in, exported', () => {
+    const { config, warnings } = parse(dev);
+    expect(warnings).toEqual([]);
+    expect(config).toEqual({
+      mode: 'login',
+      scopes: [],
+      apiUrl: 'https://api.domo.com',
+      exportEnv: true,
+      envVar: 'DOMO_ACCESS_TOKEN',
+      retries: 5,
+      timeoutMs: 30_000,
+      summary: true,
+      tokenCommand: false,
+      login: {
+        instanceUrl: 'https://acme.domo.com',
+        customerDomain: 'acme.domo.com',
+        session: { kind: 'developer-token', token: 'dev-1' },
+        mint: false,
+        hours: 6,
+        cliLogin: true,
+        tokenName: 'github-actions octo-org/octo-repo run 4242.3 deploy 800000',
+        host: 'acme.domo.com',
+      },
+    });
+  });
+
+  test.each<[string, Partial<RawInputs>, boolean]>([
+    ['auto with a developer token: handed over', dev, false],
+    ['auto with a session token: minted', sess, true],
+    ['auto with a password sign-on: minted', pw, true],
+    ['auto with a cookie: minted', cookie, true],
+    ['AUTO', { ...sess, 'job-token': 'AUTO' }, true],
+    ['true with a developer token: minted', { ...dev, 'job-token': 'true' }, true],
+    ['True', { ...dev, 'job-token': 'True' }, true],
+    ['false with a developer token: handed over', { ...dev, 'job-token': 'false' }, false],
+  ])('job-token %s', (_, raw, mint) => {
+    expect(parse(raw).config.login!.mint).toBe(mint);
+  });
+
+  test.each<[string, Partial<RawInputs>, string, string]>([
+    ['false with a session token', { ...sess, 'job-token': 'false' }, 'job-token', 'is false'],
+    ['false with a password', { ...pw, 'job-token': 'false' }, 'job-token', 'is false'],
+    [
+      'maybe',
+      { ...dev, 'job-token': 'maybe' },
+      'job-token',
+      'must be auto, true or false (got "maybe")',
+    ],
+    ['hours 0', { ...dev, 'job-token-hours': '0' }, 'job-token-hours', '(got "0")'],
+    ['hours 721', { ...dev, 'job-token-hours': '721' }, 'job-token-hours', '(got "721")'],
+    ['hours 1.5', { ...dev, 'job-token-hours': '1.5' }, 'job-token-hours', '(got "1.5")'],
+    ['hours -1', { ...dev, 'job-token-hours': '-1' }, 'job-token-hours', '(got "-1")'],
+    ['cli-login yes', { ...dev, 'cli-login': 'yes' }, 'cli-login', 'must be true or false'],
+    ['export-env no', { ...dev, 'export-env': 'no' }, 'export-env', 'must be true or false'],
+    ['no instance', { ...dev, instance: '' }, 'instance', 'is required in login mode'],
+    [
+      'no source',
+      { mode: 'login', instance: 'acme' },
+      'developer-token',
+      'login mode needs exactly one',
+    ],
+  ])('%s: an input error', (_, raw, input, words) => {
+    const err = failure(raw);
+    expect(err.input).toBe(input);
+    expect(err.message).toContain(words);
+  });
+
+  test.each<[string, string]>([
+    ['1', '1'],
+    ['720', '720'],
+    ['24', '24'],
+  ])('job-token-hours %s', (hours, expected) => {
+    expect(parse({ ...dev, 'job-token-hours': hours }).config.login!.hours).toBe(Number(expected));
+  });
+
+  test('the instance host keeps its port; export-env and cli-login are read', () => {
+    const { config } = parse({
+      ...dev,
+      instance: 'http://127.0.0.1:8443',
+      'export-env': 'false',
+      'cli-login': 'false',
+    });
+    expect(config.login).toMatchObject({ host: '127.0.0.1:8443', cliLogin: false });
+    expect(config.exportEnv).toBe(false);
+  });
+
+  test('inputs of other modes are warnings; scope only when not its default', () => {
+    const { warnings } = parse({
+      ...dev,
+      'client-id': 'c',
+      'client-secret': 's',
+      'client-name': 'n',
+      'delete-client': 'false',
+      'api-url': 'https://x.test',
+      'env-var': 'X',
+      'dry-run': 'true',
+      'token-command': 'true',
+      scope: 'data',
+      'github-token': 'ghs_x',
+    });
+    expect(warnings).toEqual([
+      'Input `client-id` applies only to mode: token; it is ignored.',
+      'Input `client-secret` applies only to mode: token; it is ignored.',
+      'Input `client-name` applies only to mode: provision; it is ignored.',
+      'Input `delete-client` applies only to mode: provision; it is ignored.',
+      'Input `api-url` does not apply to mode: login; it is ignored.',
+      'Input `env-var` does not apply to mode: login; it is ignored.',
+      'Input `dry-run` applies only to mode: sweep; it is ignored.',
+      'Input `token-command` does not apply to mode: login; it is ignored.',
+    ]);
+  });
+
+  test('login inputs are warnings in the other modes', () => {
+    const { warnings } = parse({
+      'client-id': 'c',
+      'client-secret': 's',
+      'job-token': 'true',
+      'job-token-hours': '2',
+      'cli-login': 'false',
+    });
+    expect(warnings).toEqual([
+      'Input `job-token` applies only to mode: login; it is ignored.',
+      'Input `job-token-hours` applies only to mode: login; it is ignored.',
+      'Input `cli-login` applies only to mode: login; it is ignored.',
+    ]);
+  });
+});
+
+describe('token-command', () => {
+  test.each<[string, Partial<RawInputs>, boolean]>([
+    ['token mode, default', { 'client-id': 'c', 'client-secret': 's' }, false],
+    ['token mode, true', { 'client-id': 'c', 'client-secret': 's', 'token-command': 'true' }, true],
+    [
+      'provision mode, true',
+      { mode: 'provision', instance: 'acme', 'session-token': 's', 'token-command': 'TRUE' },
+      true,
+    ],
+  ])('%s', (_, raw, expected) => {
+    expect(parse(raw).config.tokenCommand).toBe(expected);
+  });
+
+  test('a value that is no boolean is an input error', () => {
+    expect(failure({ 'client-id': 'c', 'client-secret': 's', 'token-command': 'on' }).input).toBe(
+      'token-command',
+    );
+  });
+});
+
+describe('inputs far too long', () => {
+  test.each([8192, 8193])('%s characters', (length) => {
+    const raw = { 'client-id': 'c', 'client-secret': 'x'.repeat(length) };
+    if (length <= 8192) {
+      expect(parse(raw).config.client!.secret).toHaveLength(length);
+    } else {
+      const err = failure(raw);
+      expect(err.input).toBe('client-secret');
+      expect(err.message).toBe(
+        'Input `client-secret` is 8193 characters long; domo-auth takes at most 8192 (was a file or a whole secret store pasted in?).',
+      );
+    }
+  });
+
+  test('any input, before anything else is read', () => {
+    expect(failure({ mode: 'x'.repeat(9000) }).input).toBe('mode');
+    expect(failure({ 'job-token': 'x'.repeat(9000), mode: 'nonsense' }).input).toBe('job-token');
+  });
+});
