@@ -9,22 +9,19 @@
  * `fc.assert` to go straight to it. `FUZZ_SEED=<n> npm run test:jest -- __tests__/fuzz.test.ts`
  * explores other inputs.
  */
-import { afterAll, describe, expect, jest, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 // nock first: src (through @actions/http-client) must bind node:http after nock patched it.
 import { gzipSync } from 'node:zlib';
 import nock, { socketError } from './helpers/nock.js';
-import { findLeaks, parseCommands, parseFileCommands, type Command } from '../dev/runner.mjs';
+import { inProcess } from './helpers/inprocess.js';
+import { findLeaks, type Command } from '../dev/runner.mjs';
 import type { RawInputs } from '../src/config.js';
 import type { HttpRequest, HttpResponse, Transport } from '../src/http.js';
 
 const { run } = await import('../src/main.js');
 const { cleanup } = await import('../src/stories/cleanup.js');
-const { resetMasks } = await import('../src/log.js');
 const { scrub } = await import('../src/secrets.js');
 const { asText, createTransport, domoMessage, MAX_BODY_BYTES, TransportFailure } =
   await import('../src/http.js');
@@ -893,29 +890,14 @@ interface RunOptions {
   post?: Record<string, string>;
 }
 
-/**
- * One directory of runner files for the whole file: @actions/core's summary keeps the path of
- * GITHUB_STEP_SUMMARY from its first write, so that path must not change from run to run.
- */
-const RUNNER_DIR = mkdtempSync(join(tmpdir(), 'domo-auth-fuzz-'));
-afterAll(() => rmSync(RUNNER_DIR, { recursive: true, force: true }));
-const RUNNER_FILES = {
-  GITHUB_OUTPUT: 'output',
-  GITHUB_ENV: 'env',
-  GITHUB_STATE: 'state',
-  GITHUB_STEP_SUMMARY: 'summary',
-};
-
-function setInputs(values: Record<string, string>): void {
-  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key];
-  for (const [name, value] of Object.entries(values))
-    process.env[`INPUT_${name.toUpperCase()}`] = value;
-}
+const h = inProcess();
+const { setInputs } = h;
 
 /**
- * One run of the action as main.test.ts drives it: the runner's files emptied, stdout captured,
- * masks forgotten, a fake clock (backoff waits cost nothing), the real transport over nock (or
- * `options.transport`). Rejects if the run has not ended after `limitMs` of real time.
+ * One run of the action as main.test.ts drives it (the runner's files emptied, stdout
+ * captured, masks forgotten, a fake clock: backoff waits cost nothing), with the real
+ * transport over nock (or `options.transport`). Rejects if the run has not ended after
+ * `limitMs` of real time.
  */
 async function runAction(arrange: () => void, options: RunOptions | number = {}): Promise<Outcome> {
   const {
@@ -924,32 +906,13 @@ async function runAction(arrange: () => void, options: RunOptions | number = {})
     transport,
     post,
   } = typeof options === 'number' ? { limitMs: options } : options;
-  const saved = Object.fromEntries(Object.keys(RUNNER_FILES).map((k) => [k, process.env[k]]));
-  for (const [variable, name] of Object.entries(RUNNER_FILES)) {
-    writeFileSync(join(RUNNER_DIR, name), '');
-    process.env[variable] = join(RUNNER_DIR, name);
-  }
-  const runnerDebug = process.env.RUNNER_DEBUG;
+  h.reset();
   if (debug) process.env.RUNNER_DEBUG = '1';
-  else delete process.env.RUNNER_DEBUG;
   for (const [name, value] of Object.entries(post ?? {})) process.env[`STATE_${name}`] = value;
-  resetMasks();
   nock.cleanAll();
-  // The process's exit code is shared by every file in this process: start from none.
-  process.exitCode = undefined;
   arrange();
-  let stdout = '';
-  const spy = jest
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((chunk: string | Uint8Array) => {
-      stdout += String(chunk);
-      return true;
-    });
-  const sleeps: number[] = [];
-  let now = NOW;
   const deps = {
-    clock: { now: () => now, sleep: async (ms: number) => void (sleeps.push(ms), (now += ms)) },
-    random: () => 0.5,
+    ...h.deps,
     transport: (timeoutMs: number) => transport ?? createTransport({ timeoutMs }),
   };
   const started = performance.now();
@@ -967,7 +930,6 @@ async function runAction(arrange: () => void, options: RunOptions | number = {})
     ]);
   } finally {
     clearTimeout(timer);
-    spy.mockRestore();
     exitCode = process.exitCode;
     process.exitCode = undefined;
     // Also clears nock's timers of delayed answers that nobody waits for any more.
@@ -975,13 +937,9 @@ async function runAction(arrange: () => void, options: RunOptions | number = {})
     nock.cleanAll();
     for (const key of Object.keys(process.env))
       if (key.startsWith('STATE_')) delete process.env[key];
-    for (const [k, v] of Object.entries({ ...saved, RUNNER_DEBUG: runnerDebug })) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
   }
-  const read = (name: string): string => readFileSync(join(RUNNER_DIR, name), 'utf8');
-  const commands = parseCommands(stdout);
+  const { stdout } = h;
+  const commands = h.commands();
   return {
     stdout,
     stderr: '',
@@ -989,13 +947,13 @@ async function runAction(arrange: () => void, options: RunOptions | number = {})
     commands,
     errorLines: stdout.split('\n').filter((line) => line.startsWith('::error')),
     errors: commands.filter((c) => c.name === 'error').map((c) => c.message),
-    outputs: parseFileCommands(read('output')),
-    env: parseFileCommands(read('env')),
-    summary: read('summary'),
-    state: parseFileCommands(read('state')),
+    outputs: h.outputs(),
+    env: h.env(),
+    summary: h.summary(),
+    state: h.state(),
     exitCode,
     elapsedMs: performance.now() - started,
-    sleeps,
+    sleeps: [...h.sleeps],
   };
 }
 

@@ -1,291 +1,296 @@
 /**
- * The redaction builds a secret's patterns only when a text could hold it. This holds it to
- * the eager redaction it replaced (kept below as it was, as the reference): for any secrets and
- * any text, above all text that holds them in any mix of encodings, both give the same output.
+ * The redaction held to what it promises, not to a copy of itself: secrets (hand-picked ones
+ * with characters every encoding changes, and others drawn from a fixed seed) are encoded by
+ * the encoders a message could have used (encodeURIComponent, URLSearchParams, JSON.stringify,
+ * Buffer's base64 in longer data, XML and HTML escaping, and mixes of those, character by
+ * character), put in text, and redacted. No piece of six characters or more of any form may be
+ * left (the runner's own bound for fragments), and the text around it must be left as it was.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import {
-  base64Runs,
-  forget,
-  jsonEscaped,
-  MIN_FRAGMENT_LENGTH,
-  redact,
-  remember,
-  uriEscaped,
-  xmlEscaped,
-} from '../src/secrets.js';
-import { clean } from '../src/text.js';
+import { forget, MIN_FRAGMENT_LENGTH, redact, remember } from '../src/secrets.js';
 
 afterEach(() => forget());
-
-// ---------------------------------------------------------------------------------------------
-// The reference: every pattern of every secret built when it is remembered, all run on every text.
-// ---------------------------------------------------------------------------------------------
-
-const MAX_PATTERN_LENGTH = 4096;
-// prettier-ignore
-const JSON_SHORT: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', '\b': 'b', '\f': 'f', '\n': 'n', '\r': 'r', '\t': 't' };
-const XML_NAMED: Record<string, string> = {
-  '&': 'amp',
-  '<': 'lt',
-  '>': 'gt',
-  '"': 'quot',
-  "'": 'apos',
-};
-
-function literal(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    out += /[A-Za-z0-9 ]/.test(c) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  }
-  return out;
-}
-
-function hex(n: number, width = 0): string {
-  return n
-    .toString(16)
-    .padStart(width, '0')
-    .replace(/[a-f]/g, (d) => `[${d.toUpperCase()}${d}]`);
-}
-
-function character(c: string): string {
-  const code = c.codePointAt(0)!;
-  const alternatives = [literal(c)];
-  const bytes = Buffer.from(c, 'utf8');
-  alternatives.push([...bytes].map((b) => `%${hex(b, 2)}`).join(''));
-  if (c === ' ') alternatives.push('\\+');
-  const units = [...Array(c.length).keys()].map((i) => c.charCodeAt(i));
-  alternatives.push(units.map((u) => `\\\\[Uu]${hex(u, 4)}`).join(''));
-  if (JSON_SHORT[c] !== undefined) alternatives.push(`\\\\${literal(JSON_SHORT[c])}`);
-  if (XML_NAMED[c] !== undefined) alternatives.push(`&${XML_NAMED[c]};`);
-  alternatives.push(`&#0*${code};`, `&#[Xx]0*${hex(code)};`);
-  return `(?:${alternatives.join('|')})`;
-}
-
-function patternFor(secret: string): RegExp {
-  let source = '';
-  for (const c of secret) source += character(c);
-  return new RegExp(source, 'g');
-}
-
-interface Redaction {
-  length: number;
-  pattern: RegExp;
-}
-
-const exactly = (text: string): Redaction => ({
-  length: text.length,
-  pattern: new RegExp(literal(text), 'g'),
-});
-
-function withoutQuotes(value: string): string | undefined {
-  const m = /^(["'])([\s\S]*)\1$/.exec(value);
-  return m && m[2] ? m[2] : undefined;
-}
-
-function wholeForms(secret: string): string[] {
-  return [...new Set([secret, jsonEscaped(secret), uriEscaped(secret), xmlEscaped(secret)])];
-}
-
-function redactionsFor(secret: string): Redaction[] {
-  const out: Redaction[] = [];
-  const add = (value: string): void => {
-    if (value.length <= MAX_PATTERN_LENGTH) {
-      out.push({ length: value.length, pattern: patternFor(value) });
-    } else {
-      for (const form of wholeForms(value)) out.push(exactly(form));
-    }
-  };
-  add(secret);
-  const inner = withoutQuotes(secret);
-  if (inner !== undefined && inner.length >= MIN_FRAGMENT_LENGTH) add(inner);
-  const fragments = [...base64Runs(secret), clean(secret, Infinity)];
-  for (const text of new Set(fragments)) {
-    if (text.length >= MIN_FRAGMENT_LENGTH && text !== secret) out.push(exactly(text));
-  }
-  return out;
-}
-
-/** The eager redaction, for `secrets` remembered in this order. */
-function reference(secrets: string[]): (text: string) => string {
-  const known = new Set<string>();
-  let redactions: Redaction[] = [];
-  for (const secret of secrets) {
-    if (!secret || known.has(secret)) continue;
-    known.add(secret);
-    redactions = [...redactions, ...redactionsFor(secret)].sort((a, b) => b.length - a.length);
-  }
-  return (text) => {
-    let out = text;
-    for (const r of redactions) out = out.replace(r.pattern, '***');
-    return out;
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Secrets, and text that holds them in every form the redaction knows, whole or in part.
-// ---------------------------------------------------------------------------------------------
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 /** Mutation runs set 0.1 (dev/stryker-setup.mjs): a tenth of the inputs. */
 const RUNS_SCALE = Number(process.env.FUZZ_RUNS_SCALE ?? 1);
 const runs = (n: number): number => Math.max(1, Math.round(n * RUNS_SCALE));
 
-/** Characters each form escapes differently, the escape characters themselves, and others. */
-// prettier-ignore
-const UNITS = [
-  'a', 'b', 'Z', '0', '9', '-', '_', '.', '~', ' ', ' ', '"', "'", '\\', '/', '&', '<', '>', '%',
-  '+', '=', ':', '#', '[', ';', '*', '!', '(', '\n', '\r', '\t', '\b', '\u0001', '\u007f',
-  '\u2028', 'é', 'ß', '中', '😀', '\ud800', '\udc00',
-];
-const unit = fc.constantFrom(...UNITS);
+// ---------------------------------------------------------------------------------------------
+// The encoders, as other programs write a secret into a message.
+// ---------------------------------------------------------------------------------------------
 
-const secretArb = fc.oneof(
-  { weight: 4, arbitrary: fc.string({ unit, minLength: 1, maxLength: 16 }) },
-  // Quoted: its inside is a secret too.
-  {
-    weight: 1,
-    arbitrary: fc
-      .tuple(fc.constantFrom('"', "'"), fc.string({ unit, minLength: 1, maxLength: 12 }))
-      .map(([q, inside]) => `${q}${inside}${q}`),
-  },
-  // As long as an access token, as base64url text.
-  {
-    weight: 1,
-    arbitrary: fc.string({
-      unit: fc.constantFrom(...'abcXYZ0189-_.'),
-      minLength: 40,
-      maxLength: 400,
-    }),
-  },
-);
-
-const upper = (h: string): string => h.toUpperCase();
-const lower = (h: string): string => h.toLowerCase();
-const pad = (text: string, zeros: number): string => '0'.repeat(zeros) + text;
-
-/** One character as some message might write it: raw, or escaped in any way the redaction knows. */
-const encodedCharacter = (c: string): fc.Arbitrary<string> => {
-  const code = c.codePointAt(0)!;
-  const units = [...Array(c.length).keys()].map((i) => c.charCodeAt(i).toString(16));
-  const percent = [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`);
-  const ways: fc.Arbitrary<string>[] = [
-    fc.constant(c),
-    fc.constantFrom(percent.join('').toUpperCase(), percent.join('')),
-    fc
-      .tuple(fc.constantFrom('u', 'U'), fc.constantFrom(upper, lower))
-      .map(([u, cased]) => units.map((x) => `\\${u}${cased(x.padStart(4, '0'))}`).join('')),
-    fc.nat(2).map((zeros) => `&#${pad(String(code), zeros)};`),
-    fc
-      .tuple(fc.constantFrom('x', 'X'), fc.constantFrom(upper, lower), fc.nat(2))
-      .map(([x, cased, zeros]) => `&#${x}${pad(cased(code.toString(16)), zeros)};`),
-  ];
-  if (c === ' ') ways.push(fc.constant('+'));
-  if (JSON_SHORT[c] !== undefined) ways.push(fc.constant(`\\${JSON_SHORT[c]}`));
-  if (XML_NAMED[c] !== undefined) ways.push(fc.constant(`&${XML_NAMED[c]};`));
-  return fc.oneof(...ways);
+const XML: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
 };
+const xmlEscaped = (s: string) => s.replace(/[&<>"']/g, (c) => XML[c]!);
+const unicodeEscaped = (s: string) =>
+  [...Array(s.length).keys()]
+    .map((i) => `\\u${s.charCodeAt(i).toString(16).padStart(4, '0')}`)
+    .join('');
+const lowerHex = (s: string) => s.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
+const jsonInner = (s: string) => JSON.stringify(s).slice(1, -1);
 
-/** A text a secret could be in: each character raw or escaped at random. */
-const mixedForm = (secret: string): fc.Arbitrary<string> =>
-  fc.tuple(...[...secret].map(encodedCharacter)).map((parts) => parts.join(''));
+/** Ways to write one character; a mixed form picks one for each. */
+const PER_CHARACTER: Array<(c: string) => string> = [
+  encodeURIComponent,
+  (c) => lowerHex(encodeURIComponent(c)),
+  jsonInner,
+  unicodeEscaped,
+  xmlEscaped,
+  (c) => `&#${c.codePointAt(0)};`,
+  (c) => `&#x${c.codePointAt(0)!.toString(16).toUpperCase()};`,
+];
 
-const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+/** Whole-value encoders. */
+const WHOLE: Array<[string, (s: string) => string]> = [
+  ['as it is', (s) => s],
+  ['encodeURIComponent', encodeURIComponent],
+  ['encodeURIComponent, lower-case hex', (s) => lowerHex(encodeURIComponent(s))],
+  ['a form body (URLSearchParams)', (s) => new URLSearchParams({ v: s }).toString().slice(2)],
+  ['JSON.stringify, inner part', jsonInner],
+  ['JSON, ASCII only', (s) => jsonInner(s).replace(/[^\x20-\x7e]/g, unicodeEscaped)],
+  ['XML escaping', xmlEscaped],
+  ['HTML escaping, numeric', (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)],
+];
 
-/** Every whole form the redaction knows, and what an encoder around the secret would write. */
-const wholeForm = (secret: string): fc.Arbitrary<string> =>
-  fc.oneof(
-    fc.constantFrom(
+/**
+ * Bytes before and after the secret in longer data: 0, 1, 2, 5 and 10 bytes before it, so
+ * that each of base64's three byte alignments occurs; always something after it, as in a
+ * Basic credential or a JSON document (at the very end, the last character would carry the
+ * secret's bits and padding only: the runner does not mask that one either).
+ */
+const AROUND: Array<[string, string]> = [
+  ['', ':'],
+  ['x', '"}'],
+  ['xy', ' '],
+  ['user:', '\n'],
+  ['{"token":"', '"}'],
+];
+const ALPHABETS: Array<[string, BufferEncoding]> = [
+  ['standard', 'base64'],
+  ['URL-safe', 'base64url'],
+];
+
+interface Form {
+  how: string;
+  /** What the message holds. */
+  text: string;
+  /** What must not be left of it. */
+  gone: string[];
+}
+
+/** Every piece of `text` of MIN_FRAGMENT_LENGTH characters (all of it, when shorter). */
+const pieces = (text: string): string[] =>
+  text.length <= MIN_FRAGMENT_LENGTH
+    ? [text]
+    : [...Array(text.length - MIN_FRAGMENT_LENGTH + 1).keys()].map((i) =>
+        text.slice(i, i + MIN_FRAGMENT_LENGTH),
+      );
+
+/**
+ * The characters of the base64 of `before + secret + after` that the secret's bytes alone
+ * decide: those that stay the same when every byte around it is 0x00 and when it is 0xff.
+ */
+function secretRun(before: string, secret: string, after: string, alphabet: BufferEncoding) {
+  const encode = (fill: number) =>
+    Buffer.concat([
+      Buffer.alloc(Buffer.byteLength(before), fill),
+      Buffer.from(secret),
+      Buffer.alloc(Buffer.byteLength(after), fill),
+    ]).toString(alphabet);
+  const [low, high] = [encode(0x00), encode(0xff)];
+  const actual = Buffer.from(before + secret + after).toString(alphabet);
+  const same = [...low].map((c, i) => c === high[i] && c !== '=');
+  const start = same.indexOf(true);
+  const end = same.lastIndexOf(true) + 1;
+  return { text: actual, run: start < 0 ? '' : actual.slice(start, end) };
+}
+
+/** Every form of `secret`; `mix` picks the encoder of each character of the mixed one. */
+function formsOf(secret: string, mix: number[]): Form[] {
+  const chars = [...secret];
+  const mixed = chars
+    .map((c, i) => {
+      const pick = mix[i % mix.length]!;
+      return pick < PER_CHARACTER.length ? PER_CHARACTER[pick]!(c) : c;
+    })
+    .join('');
+  const whole = [...WHOLE, ['mixed, character by character', () => mixed] as const].map(
+    ([how, encode]) => {
+      const text = encode(secret);
+      return { how, text, gone: [...pieces(text), ...pieces(secret)] };
+    },
+  );
+  const base64 = AROUND.flatMap(([before, after]) =>
+    ALPHABETS.map(([alphabet, encoding]) => {
+      const { text, run } = secretRun(before, secret, after, encoding);
+      const how = `base64 (${alphabet}) after ${JSON.stringify(before)}`;
+      // Shorter runs are four or five common letters: not redacted, by design.
+      return { how, text, gone: run.length >= MIN_FRAGMENT_LENGTH ? pieces(run) : [] };
+    }),
+  );
+  // A program that prints a value without its quotes (a shell, a YAML or CSV reader).
+  const inner = /^(["'])(.+)\1$/s.exec(secret)?.[2];
+  const unquoted =
+    inner && inner.length >= MIN_FRAGMENT_LENGTH
+      ? [{ how: 'without its quotes', text: inner, gone: pieces(inner) }]
+      : [];
+  return [...whole, ...unquoted, ...base64];
+}
+
+/** `|` is in no secret below and in no encoding of one: a redaction cannot reach across it. */
+const LEFT = 'Domo said |';
+const RIGHT = '| (HTTP 401: 100% sure, +1).';
+
+/** What is left of `form`, put between LEFT and RIGHT, once redacted; and what changed around it. */
+function leftOf(form: Form) {
+  const [left, middle = '', right] = redact(`${LEFT}${form.text}${RIGHT}`).split('|');
+  return {
+    how: form.how,
+    around: [`${left}|`, `|${right}`],
+    left: form.gone.filter((piece) => middle.includes(piece)),
+  };
+}
+/** What leftOf() gives when the redaction keeps its promise. */
+const promised = (form: Form) => ({ how: form.how, around: [LEFT, RIGHT], left: [] });
+
+// ---------------------------------------------------------------------------------------------
+// Secrets
+// ---------------------------------------------------------------------------------------------
+
+const HAND_PICKED = [
+  '&"<>é/+=%',
+  'p@ss w/rd "x" & <y>',
+  "it's a 'secret'",
+  '"quoted from end to end"',
+  ' leading and trailing ',
+  'non-BMP 😀 𝄞 and 中文',
+  'tab\tline\nbreak\r\u2028end',
+  'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln+bmF0/dXJl==',
+];
+
+// `*` is left out too: the redaction writes ***, which a piece of such a secret could match.
+const unit = fc
+  .oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...'abcXYZ0189') },
+    { weight: 2, arbitrary: fc.constantFrom(...'&"<>é/+=%\' \\;:#?~!()[]{}.-_', '😀', '中') },
+    { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
+  )
+  .filter((c) => c !== '|' && c !== '*');
+const secretArb = fc.string({ unit, minLength: 8, maxLength: 40 }).filter((s) => /\S/.test(s));
+/** Which encoder each character of a mixed form gets: two in three stay as they are. */
+const mixArb = fc.array(fc.nat(PER_CHARACTER.length * 3 - 1), { minLength: 1, maxLength: 12 });
+
+describe('every form of a secret is redacted, and nothing around it', () => {
+  test.each(HAND_PICKED.map((s) => [JSON.stringify(s), s]))('%s', (_, secret) => {
+    remember(secret);
+    // Each way of writing a character in turn, with a character as it is after each.
+    const forms = formsOf(
       secret,
-      jsonEscaped(secret),
-      uriEscaped(secret),
-      encodeURIComponent(secret.replace(/[\ud800-\udfff]/g, '\ufffd')),
-      xmlEscaped(secret),
-      clean(secret, Infinity),
-      withoutQuotes(secret) ?? secret,
-    ),
-    fc
-      .tuple(fc.constantFrom('', 'x', 'xy', 'user:'), fc.constantFrom('', 'z', ':more'))
-      .chain(([before, after]) => {
-        const encoded = b64(`${before}${secret}${after}`);
-        return fc.constantFrom(encoded, encoded.replace(/\+/g, '-').replace(/\//g, '_'));
-      }),
-  );
+      [...PER_CHARACTER.keys()].flatMap((i) => [i, PER_CHARACTER.length]),
+    );
+    expect(forms.map(leftOf)).toEqual(forms.map(promised));
+  });
 
-/** A form of the secret, or a piece of one: near misses are what a wrong skip would hide. */
-const formOf = (secret: string): fc.Arbitrary<string> =>
-  fc
-    .tuple(fc.oneof(mixedForm(secret), wholeForm(secret)), fc.boolean(), fc.nat(), fc.nat())
-    .map(([form, whole, a, b]) => {
-      if (whole || form.length < 2) return form;
-      const [from, to] = [a % form.length, b % form.length];
-      return form.slice(Math.min(from, to), Math.max(from, to) + 1);
-    });
-
-/** Secrets remembered in order, and texts that hold them (and other words) in every form. */
-const caseArb = fc.array(secretArb, { minLength: 1, maxLength: 4 }).chain((secrets) => {
-  const piece = fc.oneof(
-    fc.string({ unit, maxLength: 8 }),
-    // Words without any escape character, around forms that may hold only one.
-    fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', '-', '.'), maxLength: 8 }),
-    fc.constantFrom(...secrets).chain(formOf),
-  );
-  const text = fc.array(piece, { maxLength: 6 }).map((pieces) => pieces.join(''));
-  return fc.tuple(fc.constant(secrets), fc.array(text, { minLength: 1, maxLength: 5 }));
-});
-
-describe('the redaction gives what the eager one did', () => {
-  test('for any secrets, on text that holds them in any mix of forms', () => {
+  test('any secret, in any form', () => {
     fc.assert(
-      fc.property(caseArb, ([secrets, texts]) => {
+      fc.property(secretArb, mixArb, (secret, mix) => {
         forget();
-        for (const secret of secrets) remember(secret);
-        const expected = reference(secrets);
-        for (const text of texts) expect([text, redact(text)]).toEqual([text, expected(text)]);
+        remember(secret);
+        const forms = formsOf(secret, mix);
+        expect([secret, forms.map(leftOf)]).toEqual([secret, forms.map(promised)]);
       }),
-      { seed: SEED, numRuns: runs(400) },
+      { seed: SEED, numRuns: runs(120) },
     );
   });
 
-  test('with secrets remembered between texts, as a run learns them', () => {
+  test('several secrets in one text, learnt one at a time: the others are left alone till then', () => {
+    const words = fc.constantFrom('', ' ', 'token=', 'Basic ', '{"error":"', '"}', '<td>', '100%');
+    const caseArb = fc
+      .uniqueArray(secretArb, { minLength: 1, maxLength: 3 })
+      // A secret inside another is redacted with it: that is not the text around it.
+      .filter((list) => list.every((a, i) => list.every((b, j) => i === j || !b.includes(a))))
+      .chain((secrets) =>
+        fc.tuple(
+          fc.constant(secrets),
+          fc.array(fc.tuple(words, fc.nat(secrets.length - 1), mixArb, fc.nat()), {
+            minLength: 1,
+            maxLength: 4,
+          }),
+        ),
+      );
     fc.assert(
-      fc.property(caseArb, ([secrets, texts]) => {
+      fc.property(caseArb, ([secrets, parts]) => {
         forget();
-        secrets.forEach((secret, i) => {
+        const chosen = parts.map(([word, which, mix, n]) => {
+          const forms = formsOf(secrets[which]!, mix);
+          return { word, which, form: forms[n % forms.length]! };
+        });
+        const text = chosen.map((p) => `${p.word}|${p.form.text}|`).join('');
+        secrets.forEach((secret, known) => {
           remember(secret);
-          const expected = reference(secrets.slice(0, i + 1));
-          for (const text of texts) expect([text, redact(text)]).toEqual([text, expected(text)]);
+          const segments = redact(text).split('|');
+          chosen.forEach((p, i) => {
+            const [word, middle] = [segments[2 * i], segments[2 * i + 1]!];
+            const left =
+              p.which <= known
+                ? p.form.gone.filter((piece) => middle.includes(piece))
+                : middle === p.form.text
+                  ? []
+                  : [`changed before it was known: ${JSON.stringify(middle)}`];
+            expect([p.form.how, word, left]).toEqual([p.form.how, p.word, []]);
+          });
         });
       }),
-      { seed: SEED, numRuns: runs(150) },
+      { seed: SEED, numRuns: runs(100) },
     );
   });
+});
 
-  test.each<[string, string[], string]>([
-    ['a text only as long as the secret', ['sim-client-secret'], 'sim-client-secret'],
-    ['a text one character shorter', ['sim-client-secret'], 'sim-client-secre'],
-    ['a secret escaped, in text with no other escape', ['p@ss w/rd'], 'x p%40ss+w%2Frd y'],
-    ['a space written +, the only escape in the text', ['p@ss w/rd'], 'x p@ss+w/rd y'],
-    ['a one-character secret, whose *** makes the text longer', ['k', 'kk'], 'k kk kkk'],
+describe('where the redaction draws its lines', () => {
+  const long = 'a b&'.repeat(1100);
+  test.each<[string, string[], string, string]>([
+    ['a text only as long as the secret', ['sim-client-secret'], 'sim-client-secret', '***'],
+    ['a text one character shorter', ['sim-client-secret'], 'sim-client-secre', 'sim-client-secre'],
+    [
+      'a secret escaped, in text with no other escape',
+      ['p@ss w/rd'],
+      'x p%40ss+w%2Frd y',
+      'x *** y',
+    ],
+    ['a space written +, the only escape in the text', ['p@ss w/rd'], 'x p@ss+w/rd y', 'x *** y'],
+    [
+      'a one-character secret, whose *** makes the text longer',
+      ['k', 'kk'],
+      'k kk kkk',
+      '*** *** ******',
+    ],
     [
       'a short secret inside a longer one, replaced after it',
       ['abcdef', 'xxabcdefxx'],
       'xxabcdefxx abcdef xx&#97;bcdefxx',
+      '*** *** ***',
     ],
     [
-      `a secret longer than ${MAX_PATTERN_LENGTH} characters: whole forms only`,
-      [`${'a b&'.repeat(1100)}`],
-      `<${'a b&'.repeat(1100)}> <${uriEscaped('a b&'.repeat(1100))}> <${'a+b&'.repeat(1100)}>`,
+      'a secret longer than 4096 characters: its whole forms only, not one escaped in part',
+      [long],
+      `<${long}> <${encodeURIComponent(long)}> <${'a+b&'.repeat(1100)}>`,
+      `<***> <***> <${'a+b&'.repeat(1100)}>`,
     ],
     [
-      `a secret of ${MAX_PATTERN_LENGTH} characters, escaped in part`,
-      [`${'a b&'.repeat(1024)}`],
-      `<${'a+b&amp;'.repeat(1024)}>`,
+      'a secret of 4096 characters, escaped in part',
+      ['a&b '.repeat(1024)],
+      `<${'a&amp;b+'.repeat(1024)}>`,
+      '<***>',
     ],
-  ])('%s', (_, secrets, text) => {
+  ])('%s', (_, secrets, text, expected) => {
     for (const secret of secrets) remember(secret);
-    expect(redact(text)).toBe(reference(secrets)(text));
+    expect(redact(text)).toBe(expected);
   });
 });

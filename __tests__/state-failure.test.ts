@@ -55,9 +55,9 @@ afterEach(() => {
 });
 
 /** Domo answers `path` with `body`, and the state file is gone by the time the answer is read. */
-const answerThenLoseState = (method: 'post', path: string, body: object) =>
+const answerThenLoseState = (path: string, body: object) =>
   nock(INSTANCE)
-    [method](path)
+    .post(path)
     .reply(201, () => {
       rmSync(join(dir, 'state'));
       return body;
@@ -73,7 +73,7 @@ test.each<[string, Record<string, string>, () => void, RegExp]>([
     'provision mode: the created client is named, with how to revoke it',
     { INPUT_MODE: 'provision' },
     () =>
-      answerThenLoseState('post', '/api/identity/v1/developer-tokens', {
+      answerThenLoseState('/api/identity/v1/developer-tokens', {
         id: 77,
         clientId: 'cid-new',
         clientSecret: 'csecret-SECRET',
@@ -85,7 +85,7 @@ test.each<[string, Record<string, string>, () => void, RegExp]>([
     { INPUT_MODE: 'login', 'INPUT_JOB-TOKEN': 'true' },
     () => {
       nock(INSTANCE).get('/api/content/v2/users/me').reply(200, { id: 7, displayName: 'CI' });
-      answerThenLoseState('post', '/api/data/v1/accesstokens', {
+      answerThenLoseState('/api/data/v1/accesstokens', {
         id: 88,
         token: 'minted-SECRET-1',
       });

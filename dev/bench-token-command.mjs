@@ -1,3 +1,4 @@
+// @ts-check
 // How long `domo-token` takes to answer from its cache, as a later step of a job runs it: a
 // shell finds the launcher on the path, which starts Node.js on the bundle. A script that calls
 // `$(domo-token)` before each batch of requests pays this every time.
@@ -26,14 +27,15 @@ if (positionals.length !== 1) {
   console.error('usage: node dev/bench-token-command.mjs BUNDLE [--runs 21] [--node PATH]');
   process.exit(2);
 }
-const bundle = resolve(positionals[0]);
+const bundle = resolve(/** @type {string} */ (positionals[0]));
 
 function pickNode() {
   if (args.node) return args.node;
   try {
     return findNode24() ?? ensureNode24();
   } catch (err) {
-    console.error(`Node 24 unavailable (${err.message.split('\n')[0]}); using ${process.version}.`);
+    const { message } = /** @type {Error} */ (err);
+    console.error(`Node 24 unavailable (${message.split('\n')[0]}); using ${process.version}.`);
     return process.execPath;
   }
 }
@@ -42,8 +44,12 @@ const version = execFileSync(node, ['--version']).toString().trim();
 
 // The folder as src/tokenCommandFiles.ts installs it (installTokenCommand): a settings file
 // and a POSIX launcher that hands the settings' path over in DOMO_TOKEN_SETTINGS.
-const quote = (path) => `'${path.replace(/'/g, `'\\''`)}'`;
+const quote = (/** @type {string} */ path) => `'${path.replace(/'/g, `'\\''`)}'`;
 const dir = mkdtempSync(join(tmpdir(), 'domo-token-bench-'));
+/**
+ * @param {string} name
+ * @param {string} entry
+ */
 function install(name, entry) {
   const folder = join(dir, name);
   mkdirSync(folder, { mode: 0o700 });
@@ -80,7 +86,12 @@ writeFileSync(empty, '');
 const command = install('command', bundle);
 const floor = install('floor', empty);
 
-/** One run; resolves with its wall time in ms, after checking what it printed. */
+/**
+ * One run; resolves with its wall time in ms, after checking what it printed.
+ * @param {{ script: string, token: string }} launcher
+ * @param {boolean} expectToken
+ * @returns {Promise<number>}
+ */
 function once({ script, token }, expectToken) {
   const started = process.hrtime.bigint();
   const child = spawn(script, [], {
@@ -102,7 +113,9 @@ function once({ script, token }, expectToken) {
   );
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
+const median = (/** @type {number[]} */ xs) =>
+  /** @type {number} */ ([...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1]);
+/** @type {{ command: number[], floor: number[] }} */
 const times = { command: [], floor: [] };
 try {
   for (let i = 0; i < Number(args.warmup); i++) {
@@ -111,6 +124,7 @@ try {
   }
   for (let i = 0; i < Number(args.runs); i++) {
     // Alternate which goes first, so that neither always follows the other.
+    /** @type {Array<'command' | 'floor'>} */
     const pair = i % 2 ? ['floor', 'command'] : ['command', 'floor'];
     for (const name of pair) {
       times[name].push(await once(name === 'command' ? command : floor, name === 'command'));
@@ -128,7 +142,9 @@ const result = {
   commandMaxMs: +Math.max(...times.command).toFixed(1),
   floorMedianMs: +median(times.floor).toFixed(1),
   // Paired by round: what the command adds to Node's own start-up, steadier on a busy machine.
-  overFloorMedianMs: +median(times.command.map((ms, i) => ms - times.floor[i])).toFixed(1),
+  overFloorMedianMs: +median(
+    times.command.map((ms, i) => ms - /** @type {number} */ (times.floor[i])),
+  ).toFixed(1),
   budgetMs: Number(args.budget),
 };
 console.log(

@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run bench`: how long the committed bundle takes to do its job, as GitHub runs it
 // (a fresh Node process per step), against the floor (dev/floor.cjs) doing the same request.
 // Rounds alternate action/floor so that machine noise falls on both alike.
@@ -49,13 +50,20 @@ const loginInputs = {
   summary: 'true',
 };
 /** The floor always does token mode's work. */
-const inputsOf = (file) => (file === floor || args.mode === 'token' ? tokenInputs : loginInputs);
+const inputsOf = (/** @type {string} */ file) =>
+  file === floor || args.mode === 'token' ? tokenInputs : loginInputs;
 /** The output that says a run worked: the floor always hands over an access token. */
-const outputOf = (file) =>
+const outputOf = (/** @type {string} */ file) =>
   file === floor || args.mode === 'token' ? 'access-token' : 'developer-token';
 
-/** One step as the runner starts it; resolves with wall milliseconds. */
+/**
+ * One step as the runner starts it; resolves with wall milliseconds.
+ * @param {string} file
+ * @param {{ argv?: string[], target?: string }} [how]
+ * @returns {Promise<{ ms: number, out: string }>}
+ */
 function step(file, { argv, target = file } = {}) {
+  /** @type {Record<string, string>} */
   const files = {};
   for (const name of ['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']) {
     files[name] = join(dir, name);
@@ -78,7 +86,7 @@ function step(file, { argv, target = file } = {}) {
   return new Promise((resolve, reject) =>
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const output = readFileSync(files.GITHUB_OUTPUT, 'utf8');
+      const output = readFileSync(/** @type {string} */ (files.GITHUB_OUTPUT), 'utf8');
       if (code !== 0 || !output.includes(outputOf(target)))
         reject(new Error(`${file} failed (${code}): ${out}`));
       else resolve({ ms, out });
@@ -86,7 +94,10 @@ function step(file, { argv, target = file } = {}) {
   );
 }
 
-/** Peak memory (max RSS) of one run, read by GNU time in a separate, untimed run. */
+/**
+ * Peak memory (max RSS) of one run, read by GNU time in a separate, untimed run.
+ * @param {string} file
+ */
 async function peakKb(file) {
   if (!existsSync('/usr/bin/time')) return undefined;
   const report = join(dir, 'time.txt');
@@ -97,8 +108,12 @@ async function peakKb(file) {
 
 const action = args.action ? resolve(args.action) : join(root, 'dist/main.js');
 // The entry is a line that loads the bundle beside it: the bundle is what a job downloads.
-const bundle = [join(dirname(action), 'index.js'), action].find((f) => existsSync(f));
+// One of the two is there: the action runs below.
+const bundle = /** @type {string} */ (
+  [join(dirname(action), 'index.js'), action].find((f) => existsSync(f))
+);
 const floor = join(root, 'dev/floor.cjs');
+/** @type {{ action: number[], floor: number[] }} */
 const times = { action: [], floor: [] };
 for (let i = 0; i < Number(args.warmup); i++) {
   await step(action);
@@ -106,6 +121,7 @@ for (let i = 0; i < Number(args.warmup); i++) {
 }
 for (let i = 0; i < rounds; i++) {
   // Alternate which goes first, so that neither always follows the other.
+  /** @type {Array<['action' | 'floor', string]>} */
   const order =
     i % 2
       ? [
@@ -119,9 +135,10 @@ for (let i = 0; i < rounds; i++) {
   for (const [name, file] of order) times[name].push((await step(file)).ms);
 }
 
-const median = (xs) => {
+const median = (/** @type {number[]} */ xs) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  const at = (/** @type {number} */ i) => /** @type {number} */ (s[i]);
+  return s.length % 2 ? at((s.length - 1) / 2) : (at(s.length / 2 - 1) + at(s.length / 2)) / 2;
 };
 const actionMs = median(times.action);
 const floorMs = median(times.floor);

@@ -1,3 +1,4 @@
+// @ts-check
 // Builds the one bundle GitHub runs, and the three small entries that call it: dist/main.js
 // (action.yml `runs.main`), dist/post.js (`runs.post`) and dist/domo-token.js (the command
 // token-command installs). Each entry calls one export of dist/index.js, so the post step is
@@ -10,10 +11,18 @@
 // command line has no switch for it: on Node 24 the same bundle starts 2-5 ms sooner as
 // CommonJS than as ESM (docs/performance.md). ncc can "succeed" with stubs that only fail at
 // run time, so the bundle is searched for them here and run by the tests.
-import ncc from '@vercel/ncc';
+// @ts-expect-error -- @vercel/ncc ships no types: `ncc` below has those of what this script uses.
+import nccApi from '@vercel/ncc';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { fileURLToPath } from 'node:url';
+
+/**
+ * @typedef {{ esm: boolean, minify: boolean, quiet: boolean, license: string }} NccOptions
+ * @typedef {{ code: string, assets: Record<string, { source: string | Buffer }> }} NccOutput
+ */
+/** @type {(entry: string, options: NccOptions) => Promise<NccOutput>} */
+const ncc = nccApi;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist`;
@@ -32,7 +41,9 @@ if (/eval\("require"\)|__nccwpck_require__\.ab \+ "[^"]*\.node"/.test(code)) {
   throw new Error('dist/index.js contains an unresolved module stub');
 }
 // Only Node's own modules may be left to require() at run time: nothing else ships.
-const required = [...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);
+const required = [...code.matchAll(/\brequire\("([^"]+)"\)/g)].map(
+  (m) => /** @type {string} */ (m[1]),
+);
 const missing = required.filter((name) => !isBuiltin(name));
 if (missing.length) throw new Error(`dist/index.js requires what it does not hold: ${missing}`);
 

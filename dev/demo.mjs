@@ -1,3 +1,4 @@
+// @ts-check
 // `npm start`: the action at work, shown the way a workflow log shows it, against a local Domo
 // simulator (no network, no Domo account). It runs the committed bundles (dist/) as GitHub's
 // runner would (dev/runner.mjs), masks what the runner would mask, and checks as it goes, so
@@ -7,20 +8,38 @@
 import { findLeaks, parseCommands, runJob, runStep, summaryText as readable } from './runner.mjs';
 import { startSimulator } from './simulator.mjs';
 
+/** @typedef {import('./runner.mjs').StepResult} StepResult */
+/** @typedef {(text: string) => string} Paint */
+
 const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-const paint = (code) => (text) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
-const [bold, dim, red, green, yellow, cyan] = ['1', '2', '31', '32', '33', '36'].map(paint);
+const paint = (/** @type {string} */ code) => /** @type {Paint} */ (text) =>
+  color ? `\x1b[${code}m${text}\x1b[0m` : text;
+const [bold, dim, red, green, yellow, cyan] =
+  /** @type {[Paint, Paint, Paint, Paint, Paint, Paint]} */ (
+    ['1', '2', '31', '32', '33', '36'].map(paint)
+  );
 
-const say = (...lines) => lines.forEach((line) => console.log(line));
-const basic = (id, secret) => Buffer.from(`${id}:${secret}`).toString('base64');
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const say = (/** @type {string[]} */ ...lines) => lines.forEach((line) => console.log(line));
+const basic = (/** @type {string} */ id, /** @type {string} */ secret) =>
+  Buffer.from(`${id}:${secret}`).toString('base64');
+const seconds = (/** @type {number} */ ms) => `${(ms / 1000).toFixed(1)} s`;
 
+/** @type {string[]} */
 const problems = [];
-/** Records a failed expectation; the demo goes on and exits 1 at the end. */
+/**
+ * Records a failed expectation; the demo goes on and exits 1 at the end.
+ * @param {unknown} ok
+ * @param {string} what
+ */
 function expect(ok, what) {
   if (!ok) problems.push(what);
   return ok;
 }
+/**
+ * @param {string} label
+ * @param {StepResult} step
+ * @param {Array<string | undefined>} secrets
+ */
 function expectNoLeaks(label, step, secrets) {
   const leaks = findLeaks(step, secrets);
   expect(leaks.length === 0, `${label}: secret leaked: ${leaks.join('; ')}`);
@@ -32,12 +51,16 @@ function expectNoLeaks(label, step, secrets) {
  * overlapping matches merge into one ***.
  */
 class Masker {
+  /** @type {Set<string>} */
   values = new Set();
+  /** @param {Array<string | undefined>} values */
   add(...values) {
     for (const v of values) if (v && v.trim()) this.values.add(v);
     return this;
   }
+  /** @param {string} text */
   apply(text) {
+    /** @type {Array<[number, number]>} */
     const ranges = [];
     for (const v of this.values) {
       for (let i = text.indexOf(v); i !== -1; i = text.indexOf(v, i + 1)) {
@@ -49,19 +72,28 @@ class Masker {
     let out = '';
     let at = 0;
     for (let k = 0; k < ranges.length;) {
-      let [start, end] = ranges[k++];
-      while (k < ranges.length && ranges[k][0] <= end) end = Math.max(end, ranges[k++][1]);
+      let [start, end] = /** @type {[number, number]} */ (ranges[k++]);
+      while (k < ranges.length && /** @type {[number, number]} */ (ranges[k])[0] <= end) {
+        end = Math.max(end, /** @type {[number, number]} */ (ranges[k++])[1]);
+      }
       out += `${text.slice(at, start)}***`;
       at = end;
     }
     return out + text.slice(at);
   }
+  /** @param {string} value */
   hides(value) {
     return this.apply(value) !== value;
   }
 }
 
-/** "Run ..." header with the step's `with:` block, as GitHub prints it (secrets masked). */
+/**
+ * "Run ..." header with the step's `with:` block, as GitHub prints it (secrets masked).
+ * @param {string} title
+ * @param {string} uses
+ * @param {Record<string, string> | null} inputs
+ * @param {Masker} masker
+ */
 function stepHeader(title, uses, inputs, masker) {
   say('', bold(cyan(`▶ ${title}`)), `  ${dim('Run')} ${uses}`);
   if (inputs) {
@@ -70,10 +102,14 @@ function stepHeader(title, uses, inputs, masker) {
   }
 }
 
-/** The step's stdout/stderr as the log shows it: commands rendered, masks applied. */
+/**
+ * The step's stdout/stderr as the log shows it: commands rendered, masks applied.
+ * @param {StepResult} step
+ * @param {Masker} masker
+ */
 function showLog(step, masker, { debug = false } = {}) {
   let indent = '';
-  const print = (text, paintLine = (s) => s) => {
+  const print = (/** @type {string} */ text, /** @type {Paint} */ paintLine = (s) => s) => {
     for (const line of masker.apply(text).split('\n'))
       say(`  ${dim('│')} ${indent}${paintLine(line)}`);
   };
@@ -102,46 +138,61 @@ function showLog(step, masker, { debug = false } = {}) {
   say(`  ${status} ${dim(`(${seconds(step.durationMs)})`)}`);
 }
 
+/**
+ * @param {Record<string, string>} outputs
+ * @param {Masker} masker
+ */
 function showOutputs(outputs, masker, id = 'domo') {
   const names = Object.keys(outputs);
   const width = Math.max(...names.map((n) => n.length));
   say(`  ${bold('outputs')} ${dim(`(steps.${id}.outputs.*)`)}`);
   for (const name of names) {
-    const value = outputs[name];
+    const value = /** @type {string} */ (outputs[name]);
     const note = masker.hides(value) ? dim(`  (masked; ${value.length} characters)`) : '';
     say(`    ${name.padEnd(width)}  ${masker.apply(value)}${note}`);
   }
 }
 
+/**
+ * @param {Record<string, string>} exported
+ * @param {Masker} masker
+ */
 function showEnv(exported, masker) {
   const list = Object.entries(exported).map(([k, v]) => `${k}=${masker.apply(v)}`);
   say(`  ${bold('env for later steps')}  ${list.length ? list.join('  ') : '(none)'}`);
 }
 
 // As a reader sees it: tags gone, entities (named and numeric) decoded, spaces folded.
-const plain = (html) =>
+const plain = (/** @type {string} */ html) =>
   readable(html.replace(/<a\s[^>]*>|<\/a>/gi, ''))
     .replace(/\s+/g, ' ')
     .trim();
 
-/** The job summary (HTML): headings as "###", tables as aligned columns. */
+/**
+ * The job summary (HTML): headings as "###", tables as aligned columns.
+ * @param {string} html
+ */
 function summaryText(html) {
+  /** @type {string[]} */
   const out = [];
   for (const part of html.split(/(<table[\s\S]*?<\/table>)/i)) {
     if (/^<table/i.test(part)) {
       const rows = [...part.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/gi)].map((row) =>
-        [...row[1].matchAll(/<t([hd])[^>]*>([\s\S]*?)<\/t[hd]>/gi)].map((c) => ({
-          head: c[1] === 'h',
-          text: plain(c[2]),
-        })),
+        [.../** @type {string} */ (row[1]).matchAll(/<t([hd])[^>]*>([\s\S]*?)<\/t[hd]>/gi)].map(
+          (c) => ({
+            head: c[1] === 'h',
+            text: plain(/** @type {string} */ (c[2])),
+          }),
+        ),
       );
+      /** @type {number[]} */
       const widths = [];
       for (const row of rows)
         row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.text.length)));
       for (const row of rows) {
         out.push(
           row
-            .map((c, i) => c.text.padEnd(widths[i]))
+            .map((c, i) => c.text.padEnd(/** @type {number} */ (widths[i])))
             .join(' │ ')
             .trimEnd(),
         );
@@ -150,7 +201,8 @@ function summaryText(html) {
     } else {
       const text = part.replace(
         /<h([1-6])[^>]*>([\s\S]*?)<\/h\1>/gi,
-        (_, n, t) => `\n${'#'.repeat(n)} ${t}\n`,
+        (_, /** @type {string} */ n, /** @type {string} */ t) =>
+          `\n${'#'.repeat(Number(n))} ${t}\n`,
       );
       out.push(
         ...plain(text)
@@ -163,6 +215,10 @@ function summaryText(html) {
   return out;
 }
 
+/**
+ * @param {StepResult} step
+ * @param {Masker} masker
+ */
 function showSummary(step, masker) {
   say(`  ${bold('job summary')}`);
   const lines = summaryText(step.summary);
@@ -293,7 +349,7 @@ try {
   // the sweep revokes it once GitHub says that run has finished, and keeps the client of a job
   // that is still running. The runner emulator's job is run 4242, attempt 1.
   const repo = 'octo-org/octo-repo';
-  const made = (runId) =>
+  const made = (/** @type {string} */ runId) =>
     `Created by domo-auth for https://github.com/${repo}/actions/runs/${runId}; revoked when the job ends.`;
   sim.set({ githubRuns: { 4242.1: 'in_progress', 4100.1: 'completed', 4243.1: 'in_progress' } });
   const [leftover, running] = sim.addClients([

@@ -117,7 +117,9 @@ export function parseFileCommands(text) {
     if (!line) continue;
     const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
     if (heredoc) {
-      const [, name, delimiter] = heredoc;
+      const [, name, delimiter] = /** @type {RegExpExecArray & [string, string, string]} */ (
+        heredoc
+      );
       const value = [];
       for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]);
       result[name] = value.join('\n');
@@ -129,13 +131,21 @@ export function parseFileCommands(text) {
   return result;
 }
 
-/** The lines of a step's output as GitHub's runner reads them: a line ends at \n, \r\n or a bare \r. */
+/**
+ * The lines of a step's output as GitHub's runner reads them: a line ends at \n, \r\n or a bare \r.
+ * @param {string} text
+ */
 export function splitLines(text) {
   return text.split(/\r\n|\r|\n/);
 }
 
+/** @typedef {(text: string) => string} Unescape */
+
+/** @type {Unescape} */
 const unescapeData = (s) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+/** @type {Unescape} */
 const unescapeProperty = (s) => unescapeData(s.replace(/%3A/g, ':').replace(/%2C/g, ','));
+/** @type {Unescape} */
 const unescapeLegacy = (s) =>
   s
     .replace(/%3B/g, ';')
@@ -144,7 +154,13 @@ const unescapeLegacy = (s) =>
     .replace(/%5D/g, ']')
     .replace(/%25/g, '%');
 
+/**
+ * @param {string} text
+ * @param {string} separator
+ * @param {Unescape} unescape
+ */
 function properties(text, separator, unescape) {
+  /** @type {Record<string, string>} */
   const out = {};
   for (const pair of text.split(separator).filter(Boolean)) {
     const eq = pair.indexOf('=');
@@ -158,6 +174,8 @@ function properties(text, separator, unescape) {
  * after leading white space; failing that, the older `##[name k=v;...]data` anywhere in the
  * line (`legacy: true`). Names are compared case-insensitively, so `name` is in lower case;
  * unlike the runner, names it does not know are reported too: a forged one is forged all the same.
+ * @param {string} line
+ * @returns {Command | undefined}
  */
 export function parseCommand(line) {
   const trimmed = line.replace(/^\s+/, '');
@@ -193,7 +211,10 @@ export function parseCommand(line) {
   };
 }
 
-/** Every workflow command in a step's output (stdout or stderr: the runner reads both). */
+/**
+ * Every workflow command in a step's output (stdout or stderr: the runner reads both).
+ * @param {string} output
+ */
 export function parseCommands(output) {
   return splitLines(output).flatMap((line) => {
     const command = parseCommand(line);
@@ -204,6 +225,8 @@ export function parseCommands(output) {
 /**
  * Runs one step. Returns exit code, stdout/stderr, decoded commands, the outputs, exported
  * env, saved state and summary the step wrote.
+ * @param {StepOptions} [options]
+ * @returns {Promise<StepResult>}
  */
 export async function runStep({
   entry = action.runs.main,
@@ -227,6 +250,7 @@ export async function runStep({
   };
   for (const file of Object.values(files)) writeFileSync(file, '');
   const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
+  /** @type {NodeJS.ProcessEnv} */
   const childEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -263,16 +287,18 @@ export async function runStep({
     timedOut = true;
     child.kill('SIGKILL');
   }, timeoutMs);
+  /** @type {[number | null, NodeJS.Signals | null]} */
   const [exitCode, signal] = await new Promise((resolve) =>
     child.on('close', (code, sig) => resolve([code, sig])),
   );
   clearTimeout(killer);
   const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
 
-  const read = (file) => readFileSync(file, 'utf8');
+  const read = (/** @type {string} */ file) => readFileSync(file, 'utf8');
+  /** @type {Command[]} */
   const commands = [
-    ...parseCommands(stdout).map((c) => ({ ...c, stream: 'stdout' })),
-    ...parseCommands(stderr).map((c) => ({ ...c, stream: 'stderr' })),
+    ...parseCommands(stdout).map((c) => ({ ...c, stream: /** @type {const} */ ('stdout') })),
+    ...parseCommands(stderr).map((c) => ({ ...c, stream: /** @type {const} */ ('stderr') })),
   ];
   const result = {
     exitCode,
@@ -295,8 +321,13 @@ export async function runStep({
   return result;
 }
 
-/** A job: the main step, then (as `post-if: always()` says) the post step with its state. */
+/**
+ * A job: the main step, then (as `post-if: always()` says) the post step with its state.
+ * @param {StepOptions} [options]
+ * @returns {Promise<{ main: StepResult, post: StepResult }>}
+ */
 export async function runJob(options = {}) {
+  /** @type {ActionMetadata} */
   const { runs } = options.dir
     ? YAML.parse(readFileSync(join(options.dir, 'action.yml'), 'utf8'))
     : action;
@@ -313,9 +344,13 @@ export const MIN_FRAGMENT_LENGTH = 6;
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** base64 of `value` wherever it sits: per byte alignment, the characters its bytes alone decide. */
+/**
+ * base64 of `value` wherever it sits: per byte alignment, the characters its bytes alone decide.
+ * @param {string} value
+ */
 function base64Runs(value) {
   const bytes = Buffer.from(value, 'utf8');
+  /** @type {string[]} */
   const runs = [];
   for (const shift of [0, 1, 2]) {
     const text = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
@@ -334,6 +369,8 @@ function base64Runs(value) {
  * encodeURIComponent and HTML forms do it (upper- and lower-case hex); XML-escaped; without
  * surrounding quotes; base64 in its three byte alignments; and escaped as a workflow command's
  * data. Fragments shorter than MIN_FRAGMENT_LENGTH are left out.
+ * @param {string | undefined} secret
+ * @returns {string[]}
  */
 export function secretForms(secret) {
   if (typeof secret !== 'string' || secret === '') return [];
@@ -358,18 +395,22 @@ export function secretForms(secret) {
     secret.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A'),
   ];
   const quoted = /^(["'])([\s\S]+)\1$/.exec(secret);
-  const fragments = [...base64Runs(value), ...(quoted ? [quoted[2]] : [])];
+  const fragments = [...base64Runs(value), ...(quoted ? [/** @type {string} */ (quoted[2])] : [])];
   return [...new Set([...whole, ...fragments.filter((f) => f.length >= MIN_FRAGMENT_LENGTH)])];
 }
 
-/** A job summary as a reader sees it: without the bare tags @actions/core writes, entities decoded. */
+/**
+ * A job summary as a reader sees it: without the bare tags @actions/core writes, entities decoded.
+ * @param {string} summary
+ */
 export function summaryText(summary) {
+  /** @type {Record<string, string>} */
   const named = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
   return summary
     .replace(/<\/?[a-z][a-z0-9]*>/gi, ' ')
     .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
     .replace(/&#x([0-9a-f]+);/gi, (_, n) => String.fromCodePoint(parseInt(n, 16)))
-    .replace(/&(amp|lt|gt|quot|apos);/g, (_, n) => named[n]);
+    .replace(/&(amp|lt|gt|quot|apos);/g, (_, n) => /** @type {string} */ (named[n]));
 }
 
 /**
@@ -377,21 +418,24 @@ export function summaryText(summary) {
  * job could read: each line of stdout and stderr (a workflow command's decoded message and
  * properties, as the runner shows them; ::add-mask:: lines, which the runner takes in and never
  * shows, are skipped), and the job summary's text. Empty means no leak.
+ * @param {Pick<StepResult, 'stdout' | 'summary'> & { stderr?: string }} step
+ * @param {Array<string | undefined>} secrets
  */
 export function findLeaks(step, secrets) {
+  /** @type {string[]} */
   const leaks = [];
   const forms = [...new Set(secrets.flatMap((s) => secretForms(s)))];
-  const look = (where, text) => {
+  const look = (/** @type {string} */ where, /** @type {string} */ text) => {
     const found = forms.find((form) => text.includes(form));
     if (found === undefined) return;
     const at = text.indexOf(found);
     const excerpt = text.slice(Math.max(0, at - 60), at + found.length + 60);
     leaks.push(`${where}: ${JSON.stringify(excerpt)}`);
   };
-  for (const [stream, output] of [
+  for (const [stream, output] of /** @type {const} */ ([
     ['stdout', step.stdout],
     ['stderr', step.stderr ?? ''],
-  ]) {
+  ])) {
     for (const line of splitLines(output)) {
       const command = parseCommand(line);
       if (command?.name === 'add-mask') continue;

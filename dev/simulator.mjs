@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * A local stand-in for the Domo endpoints the action talks to (token, sign-on, client
  * creation, the instance's list of API clients and their revocation, who a credential acts
@@ -11,7 +12,7 @@
  * docs/provision-mode.md says which is which.
  *
  * Node built-ins only: CI starts it before `npm ci`, and the benchmark must not pay for
- * dependencies on the server side. Types for TypeScript callers: simulator.d.mts.
+ * dependencies on the server side.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -20,14 +21,235 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const words = (text) => Object.freeze(text.split(' '));
-export const ROUTES = words(
-  'token signon create-client delete-client create-dev-token list-dev-tokens delete-dev-token ' +
-    'users-me list-access-tokens create-access-token delete-access-token ' +
-    'create-design get-design upload-asset github-run api unknown',
+/**
+ * @typedef {'token' | 'signon' | 'create-client' | 'delete-client' | 'create-dev-token'
+ *   | 'list-dev-tokens' | 'delete-dev-token' | 'users-me' | 'list-access-tokens'
+ *   | 'create-access-token' | 'delete-access-token' | 'create-design' | 'get-design'
+ *   | 'upload-asset' | 'github-run' | 'api' | 'unknown'} RouteName
+ */
+
+/**
+ * @typedef {'status' | 'retry-after' | 'html' | 'malformed' | 'body' | 'huge' | 'hang' | 'slow'
+ *   | 'trickle' | 'reset' | 'redirect' | 'act-then-fail'} FaultKind
+ */
+
+/**
+ * @typedef {object} FaultSpec
+ * @property {FaultKind} kind
+ * @property {number} [times] Requests the fault applies to; default 1; Infinity or -1 = forever.
+ * @property {number} [status] status, html (502), retry-after (429), redirect (302), body (200).
+ * @property {unknown} [body] status: object → JSON, string as is; body: sent verbatim (objects
+ *   as JSON).
+ * @property {Record<string, string>} [headers] Extra response headers (status, retry-after,
+ *   html, body, redirect).
+ * @property {string | number} [value] retry-after: the Retry-After header value; default '1'.
+ * @property {number} [bytes] huge: body size; default 5 MB.
+ * @property {number} [ms] slow: delay before the normal answer (default 1000); trickle: ms per
+ *   byte (default 500).
+ * @property {string} [location] redirect: Location; default the same path on
+ *   http://127.0.0.1:1.
+ * @property {'reset' | 'hang' | number} [then] act-then-fail: what replaces the answer; default
+ *   'reset'.
+ */
+
+/**
+ * @typedef {object} SimApiClient
+ * @property {string} id
+ * @property {string} secret
+ * @property {string[]} scope
+ * @property {number} [userId]
+ * @property {string} [role]
+ */
+
+/**
+ * @typedef {object} SimUser
+ * @property {string} email
+ * @property {string} password
+ * @property {number} userId
+ * @property {string} [displayName] users/me's `displayName`; `User <id>` when absent.
+ * @property {boolean} [locked]
+ */
+
+/**
+ * A run attempt as GitHub shows it: its status, { status, conclusion?, attemptMissing? }, or
+ * { httpStatus, message? } (see githubRuns).
+ * @typedef {string | {
+ *   status?: unknown, conclusion?: unknown, attemptMissing?: boolean,
+ *   httpStatus?: number, message?: string
+ * }} GithubRun
+ */
+
+/**
+ * @typedef {object} SimulatorOptions
+ * @property {string} [host]
+ * @property {number} [port]
+ * @property {{ key: string | Buffer, cert: string | Buffer, [option: string]: unknown }} [tls]
+ *   PEM key and certificate: serve HTTPS. Other https.createServer options pass through.
+ * @property {string} [customer]
+ * @property {SimApiClient[]} [clients]
+ * @property {SimUser[]} [users]
+ * @property {Record<string, number>} [cookies] Valid `_dsidv1` cookie values → userId.
+ * @property {Array<string | { token: string, userId?: number }>} [sessions] Session tokens
+ *   valid from the start (user 964382593 unless given as an object).
+ * @property {Record<string, number>} [developerTokens] Valid developer tokens
+ *   (X-DOMO-Developer-Token) → userId. Access tokens minted through /api/data/v1/accesstokens
+ *   (or seeded with addAccessTokens) are accepted as well, until they expire or are deleted.
+ * @property {number[]} [grantless] User ids without the "Create API OAuth Clients" and "Manage
+ *   all access tokens" grants: creating a client, and listing, minting or deleting access
+ *   tokens, is a 403.
+ * @property {'allowed' | 'refused'} [developerTokenCreate] 'refused': a valid developer token
+ *   may not create clients (403), though it still works elsewhere (users/me, the list,
+ *   revocation); 'allowed' by default.
+ * @property {'allowed' | 'refused'} [accessTokenCreate] 'refused': minting an access token is a
+ *   403 for every credential; 'allowed' by default.
+ * @property {'any' | 'whole-days'} [accessTokenLifetime] 'whole-days': a minted token's
+ *   lifetime (`expires` minus the time the request arrived) must be a whole number of days,
+ *   give or take a minute, or the answer is a 400; 'any' (default) takes any future time.
+ * @property {number | null} [accessTokenMaxDays] Longest lifetime of a minted token in days
+ *   (longer: 400); null (default): no limit.
+ * @property {400 | 404} [accessTokenUnknownId] The answer to deleting an access token the
+ *   instance does not have: 400 (default) or 404.
+ * @property {'both' | 'GET' | 'POST'} [tokenMethods]
+ * @property {'ok' | 400 | 401 | 403 | 404 | 405} [clientDelete] The answer to
+ *   DELETE /clients/{id}, which no public code uses: 404 by default.
+ * @property {'array' | 'entries'} [listShape] The instance's API-client list: a bare array
+ *   (default, as since 2025) or `{ entries }`.
+ * @property {'full' | 'shortened'} [listClientIds] Client ids in that list: in full (default)
+ *   or shortened, as the admin pages show them.
+ * @property {{ perSecond?: number, retryAfter?: string | number } | null} [rateLimit]
+ * @property {string} [githubRepository] GitHub: the repository whose runs it shows (default
+ *   octo-org/octo-repo, the emulator's).
+ * @property {Record<string, GithubRun>} [githubRuns] GitHub: run attempts ("RUN_ID.ATTEMPT") →
+ *   status, or { status, conclusion }; an attempt not listed answers 404, as a deleted run
+ *   does; { httpStatus } answers that status every time; attemptMissing: the attempt answers
+ *   404 while the run (GET .../runs/{id}) shows it. Default: the emulator's run 4242.1, in
+ *   progress.
+ * @property {Record<string, 'read' | 'no-actions' | 'no-repo'>} [githubTokens] GitHub tokens:
+ *   'read' reads the runs, 'no-actions' gets 403 (no `actions: read`), 'no-repo' 404 (cannot
+ *   see the repository); any other token gets 401. Default: JOB_TOKEN reads.
+ * @property {number} [tokenTtl]
+ * @property {'jwt' | 'opaque'} [tokenFormat]
+ * @property {boolean} [log]
+ */
+
+/**
+ * @typedef {object} RecordedRequest
+ * @property {RouteName} route
+ * @property {string} method
+ * @property {string} path
+ * @property {Record<string, string>} query
+ * @property {Record<string, string>} headers Lower-case names; repeated headers joined with ', '
+ *   (cookies with '; ').
+ * @property {string} body
+ * @property {unknown} json The body parsed as JSON, or undefined when it is not JSON.
+ * @property {number} at
+ */
+
+/**
+ * @typedef {object} CreatedClient
+ * @property {string} client_id
+ * @property {string} client_secret
+ * @property {string} name
+ * @property {string[]} scope
+ * @property {number} user
+ * @property {number} tokenId The developer-token id that /api/identity/v1/developer-tokens
+ *   lists it under.
+ * @property {boolean} deleted
+ * @property {string | undefined} description Absent for a client made without one.
+ * @property {string} created ISO-8601 time of creation.
+ * @property {'session' | 'developer-token' | 'seed'} via The route that created it.
+ */
+
+/**
+ * @typedef {object} SimAccessToken
+ * @property {number} id The numeric id the list shows and DELETE takes.
+ * @property {string} name
+ * @property {number} ownerId
+ * @property {number} expires Epoch milliseconds.
+ * @property {string} token The value, shown by Domo only in the answer that minted it.
+ * @property {boolean} deleted
+ * @property {string} created ISO-8601 time of creation.
+ * @property {'session' | 'developer-token' | 'seed'} via The credential that minted it, or
+ *   'seed' for addAccessTokens.
+ */
+
+/**
+ * @typedef {object} SimDesignAsset
+ * @property {string} version
+ * @property {string} path
+ * @property {number} bytes Size of the body as received (as UTF-8 text).
+ * @property {string | undefined} contentType
+ * @property {number} userId Who uploaded it (the user of the credential it carried).
+ */
+
+/**
+ * An app design as `domo publish` made it. The credential each call carried: sim.requests.
+ * @typedef {object} SimDesign
+ * @property {string} id A UUID, which the CLI writes into manifest.json.
+ * @property {string} name
+ * @property {number} owner
+ * @property {string} latestVersion
+ * @property {Array<{ version: string, datasetsMapping: unknown[] }>} versions
+ * @property {SimDesignAsset[]} assets The last upload of each (version, path).
+ * @property {string} created
+ */
+
+/**
+ * @typedef {object} SimulatorStats
+ * @property {number} rateLimited
+ * @property {number} tokensIssued
+ */
+
+/**
+ * @typedef {object} Simulator
+ * @property {string} url
+ * @property {number} port
+ * @property {RecordedRequest[]} requests
+ * @property {CreatedClient[]} clients
+ * @property {SimAccessToken[]} accessTokens Every access token minted or seeded since the start
+ *   (or reset), deleted ones included.
+ * @property {SimDesign[]} designs
+ * @property {SimulatorStats} stats
+ * @property {(route: RouteName, spec: FaultSpec | FaultKind) => Simulator} fault
+ * @property {(partial: Omit<SimulatorOptions, 'host' | 'port' | 'tls'>) => Simulator} set
+ * @property {() => Simulator} reset
+ * @property {() => Promise<void>} close
+ * @property {(list: ClientSeed[]) => CreatedClient[]} addClients Clients made before this run
+ *   (by earlier jobs or by hand), as the instance lists them.
+ * @property {(list: AccessTokenSeed[]) => SimAccessToken[]} addAccessTokens Access tokens made
+ *   before this run (leftovers for a sweep, or made by hand), as the instance lists them; owner
+ *   the CI user and expiry 30 days away unless given. Their `token` values authenticate like
+ *   minted ones.
+ */
+
+/** @typedef {{ name: string, description?: string, user?: number, scopes?: string[] }} ClientSeed */
+/** @typedef {{ name: string, ownerId?: number, expires?: number }} AccessTokenSeed */
+
+/**
+ * The options in force: the defaults, with what the caller gave over them.
+ * @typedef {Required<Omit<SimulatorOptions, 'tls' | 'rateLimit'>>
+ *   & { rateLimit: { perSecond: number, retryAfter: string } | null }} Settings
+ */
+/** @typedef {{ status: number, body?: unknown, headers: Record<string, string> }} Reply */
+/**
+ * A request as the handlers see it: with the id its path holds, when it holds one.
+ * @typedef {RecordedRequest & { param?: string }} Rec
+ */
+/** @typedef {Record<string, any>} JsonObject a parsed JSON object, its fields not yet checked */
+/** @typedef {(rec: Rec, id: string) => Reply} Handler */
+
+const words = (/** @type {string} */ text) => Object.freeze(text.split(' '));
+export const ROUTES = /** @type {readonly RouteName[]} */ (
+  words(
+    'token signon create-client delete-client create-dev-token list-dev-tokens delete-dev-token ' +
+      'users-me list-access-tokens create-access-token delete-access-token ' +
+      'create-design get-design upload-asset github-run api unknown',
+  )
 );
-export const FAULT_KINDS = words(
-  'status retry-after html malformed body huge hang slow trickle reset redirect act-then-fail',
+export const FAULT_KINDS = /** @type {readonly FaultKind[]} */ (
+  words(
+    'status retry-after html malformed body huge hang slow trickle reset redirect act-then-fail',
+  )
 );
 const ALL_SCOPES = words('data user audit dashboard account buzz workflow');
 const CI_USER = 964382593;
@@ -39,7 +261,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** How far a lifetime may be off a whole number of days (the request takes a moment). */
 const WHOLE_DAY_SLACK_MS = 60 * 1000;
 
-/** [route, method (null: any, so that the handler can answer 405 itself), path] */
+/**
+ * [route, method (null: any, so that the handler can answer 405 itself), path]
+ * @type {Array<[RouteName, string | null, RegExp]>}
+ */
 const ROUTE_TABLE = [
   ['token', null, /^\/oauth\/token\/?$/],
   ['signon', 'POST', /^\/api\/content\/v2\/authentication\/?$/],
@@ -71,6 +296,7 @@ export const JOB_TOKEN = 'ghs_EmulatedJobToken0123456789abcdefXYZ';
 /** The run dev/runner.mjs says a step belongs to. */
 const EMULATED_RUN = '4242.1';
 
+/** @returns {Settings} */
 const defaultOptions = () => ({
   host: '127.0.0.1',
   port: 0,
@@ -135,6 +361,7 @@ const defaultOptions = () => ({
   log: false,
 });
 
+/** @type {Record<string, Array<string | number>>} */
 const CHOICES = {
   developerTokenCreate: ['allowed', 'refused'],
   tokenMethods: ['both', 'GET', 'POST'],
@@ -147,7 +374,11 @@ const CHOICES = {
   accessTokenUnknownId: [400, 404],
 };
 
-/** Normalises options (CLI and admin JSON send strings); a typo fails loudly, never silently. */
+/**
+ * Normalises options (CLI and admin JSON send strings); a typo fails loudly, never silently.
+ * @param {JsonObject | undefined} input
+ * @returns {Partial<Settings>}
+ */
 function checkOptions(input) {
   const o = Object.fromEntries(Object.entries(input ?? {}).filter(([, v]) => v !== undefined));
   for (const [key, allowed] of Object.entries(CHOICES)) {
@@ -175,25 +406,57 @@ function checkOptions(input) {
   return o;
 }
 
+/**
+ * @param {number} status
+ * @param {unknown} [body]
+ * @param {Record<string, string>} [headers]
+ * @returns {Reply}
+ */
 const reply = (status, body, headers = {}) => ({ status, body, headers });
-const statusReason = (status) => http.STATUS_CODES[status] ?? 'Error';
+const statusReason = (/** @type {number} */ status) => http.STATUS_CODES[status] ?? 'Error';
+/**
+ * @param {number} status
+ * @param {string} message
+ */
 const errorBody = (status, message) => ({ status, statusReason: statusReason(status), message });
+/**
+ * @param {number} status
+ * @param {string} message
+ * @param {Record<string, string>} [headers]
+ */
 const err = (status, message, headers) => reply(status, errorBody(status, message), headers);
+/**
+ * @param {number} status
+ * @param {string} error
+ * @param {string} description
+ * @param {Record<string, string>} [headers]
+ */
 const oauthErr = (status, error, description, headers) =>
   reply(status, { error, error_description: description }, headers);
 const unauthorized = () => reply(401, { ...errorBody(401, NEEDS_LOGIN), toe: 'SIM-TOE' });
+/** @type {(value: unknown) => value is JsonObject} */
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isJson = (type) => (type ?? '').split(';')[0].trim().toLowerCase() === 'application/json';
-const b64json = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
-/** Shaped like Domo's tokens (a JWT), signed by nobody: only the simulator ever checks it. */
+const isJson = (/** @type {string | undefined} */ type) =>
+  /** @type {string} */ ((type ?? '').split(';')[0]).trim().toLowerCase() === 'application/json';
+const b64json = (/** @type {unknown} */ value) =>
+  Buffer.from(JSON.stringify(value)).toString('base64url');
+/**
+ * Shaped like Domo's tokens (a JWT), signed by nobody: only the simulator ever checks it.
+ * @param {JsonObject} claims
+ */
 const fakeJwt = (claims) =>
   [
     b64json({ alg: 'RS256', typ: 'JWT' }),
     b64json(claims),
     randomBytes(64).toString('base64url'),
   ].join('.');
-const message = (error) => (error instanceof Error ? error.message : String(error));
+const message = (/** @type {unknown} */ error) =>
+  error instanceof Error ? error.message : String(error);
 
+/**
+ * @param {string} text
+ * @returns {unknown}
+ */
 function tryJson(text) {
   try {
     return text ? JSON.parse(text) : undefined;
@@ -202,15 +465,20 @@ function tryJson(text) {
   }
 }
 
+/** @param {string | undefined} header */
 function parseBasic(header) {
   const m = /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(header ?? '');
-  const decoded = m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
+  const decoded = m ? Buffer.from(/** @type {string} */ (m[1]), 'base64').toString('utf8') : '';
   const i = decoded.indexOf(':');
   return i < 0 ? undefined : { id: decoded.slice(0, i), secret: decoded.slice(i + 1) };
 }
 
-/** Values are compared as sent: browsers do not URL-encode _dsidv1, so neither do we decode it. */
+/**
+ * Values are compared as sent: browsers do not URL-encode _dsidv1, so neither do we decode it.
+ * @param {string | undefined} header
+ */
 function parseCookies(header) {
+  /** @type {Map<string, string>} */
   const out = new Map();
   for (const part of (header ?? '').split(';')) {
     const i = part.indexOf('=');
@@ -221,13 +489,18 @@ function parseCookies(header) {
   return out;
 }
 
-const htmlPage = (title) =>
+const htmlPage = (/** @type {string} */ title) =>
   `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>` +
   `\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 
-/** The body as text; null when over MAX_BODY, undefined when the client went away first. */
+/**
+ * The body as text; null when over MAX_BODY, undefined when the client went away first.
+ * @param {http.IncomingMessage} req
+ * @returns {Promise<string | null | undefined>}
+ */
 function readBody(req) {
   return new Promise((resolve) => {
+    /** @type {Buffer[]} */
     const chunks = [];
     let size = 0;
     req.on('data', (chunk) => {
@@ -240,7 +513,11 @@ function readBody(req) {
   });
 }
 
-/** Objects go out as JSON, strings as they are (text/plain unless headers say otherwise). */
+/**
+ * Objects go out as JSON, strings as they are (text/plain unless headers say otherwise).
+ * @param {http.ServerResponse} res
+ * @param {Reply} reply
+ */
 function send(res, { status, body, headers = {} }) {
   if (res.destroyed || res.headersSent) return;
   const empty = body === undefined || status === 204 || status === 304;
@@ -251,7 +528,10 @@ function send(res, { status, body, headers = {} }) {
   res.writeHead(status).end(text);
 }
 
-/** An RST rather than a FIN, so the client sees ECONNRESET as it would from a dying proxy. */
+/**
+ * An RST rather than a FIN, so the client sees ECONNRESET as it would from a dying proxy.
+ * @param {import('node:net').Socket} socket
+ */
 function resetSocket(socket) {
   try {
     socket.resetAndDestroy();
@@ -260,23 +540,33 @@ function resetSocket(socket) {
   }
 }
 
-/** @param {Record<string, any>} [options] see simulator.d.mts */
+/**
+ * @param {SimulatorOptions} [options]
+ * @returns {Promise<Simulator>}
+ */
 export async function startSimulator(options = {}) {
   const { tls, ...rest } = options ?? {};
+  /** @type {Settings} */
   const initial = { ...defaultOptions(), ...checkOptions(structuredClone(rest)) };
   let opts = structuredClone(initial);
-  const faults = []; // { route, spec, left }
-  const sessions = new Map(); // session token -> userId
-  const tokens = new Map(); // access token -> expiry (ms)
+  /** @type {Array<{ route: RouteName, spec: FaultSpec, left: number }>} */
+  const faults = [];
+  /** @type {Map<string, number>} session token -> userId */
+  const sessions = new Map();
+  /** @type {Map<string, number>} access token -> expiry (ms) */
+  const tokens = new Map();
+  /** @type {Set<import('node:net').Socket>} */
   const sockets = new Set();
+  /** @type {Set<NodeJS.Timeout>} */
   const timers = new Set();
   let window = { index: -1, count: 0 };
   let nextTokenId = 7001; // never reset, so that an id from before reset() matches no new client
   let nextAccessTokenId = 301; // the same for access tokens
   let startedAt = Date.now();
+  /** @type {Promise<void> | undefined} */
   let closing;
 
-  const addSessions = (list) => {
+  const addSessions = (/** @type {SimulatorOptions['sessions']} */ list) => {
     for (const s of list ?? []) {
       if (typeof s === 'string') sessions.set(s, CI_USER);
       else sessions.set(s.token, s.userId ?? CI_USER);
@@ -285,6 +575,7 @@ export async function startSimulator(options = {}) {
   addSessions(opts.sessions);
 
   const stats = { rateLimited: 0, tokensIssued: 0 };
+  /** @type {Simulator} */
   const sim = {
     url: '',
     port: 0,
@@ -304,6 +595,7 @@ export async function startSimulator(options = {}) {
   /**
    * Clients made before this run (by earlier jobs, or by hand), as the instance would list
    * them: { name, description?, user? } each. Returns them with their numeric `tokenId`.
+   * @param {ClientSeed[]} list
    */
   function addClients(list) {
     return list.map((c) => {
@@ -320,6 +612,7 @@ export async function startSimulator(options = {}) {
    * Access tokens made before this run (leftovers of earlier jobs, or made by hand), as the
    * instance would list them: { name, ownerId?, expires? } each (the CI user, 30 days from
    * now by default). Returns them with their numeric `id` and `token`.
+   * @param {AccessTokenSeed[]} list
    */
   function addAccessTokens(list) {
     return list.map((t) => {
@@ -332,8 +625,13 @@ export async function startSimulator(options = {}) {
     });
   }
 
+  /**
+   * @param {RouteName} route
+   * @param {FaultSpec | FaultKind} spec
+   */
   function fault(route, spec) {
     if (!ROUTES.includes(route)) throw new TypeError(`unknown route "${route}": ${ROUTES}`);
+    /** @type {FaultSpec} */
     const s = typeof spec === 'string' ? { kind: spec } : { ...spec };
     if (!FAULT_KINDS.includes(s.kind)) {
       throw new TypeError(`unknown fault kind "${s.kind}": ${FAULT_KINDS}`);
@@ -343,13 +641,14 @@ export async function startSimulator(options = {}) {
     if (!(left === Infinity || (Number.isInteger(left) && left >= 1))) {
       throw new TypeError('fault times must be a positive whole number, Infinity or -1');
     }
-    for (const key of ['status', 'ms', 'bytes']) {
+    for (const key of /** @type {const} */ (['status', 'ms', 'bytes'])) {
       if (s[key] !== undefined && !(Number(s[key]) >= 0)) throw new TypeError(`fault ${key}?`);
     }
     faults.push({ route, spec: s, left });
     return sim;
   }
 
+  /** @param {Omit<SimulatorOptions, 'host' | 'port' | 'tls'>} partial */
   function set(partial) {
     const p = checkOptions(structuredClone(partial ?? {}));
     for (const key of ['host', 'port', 'tls']) {
@@ -376,12 +675,17 @@ export async function startSimulator(options = {}) {
     return sim;
   }
 
+  /** @param {RouteName} route */
   function takeFault(route) {
     const f = faults.find((x) => x.route === route && x.left > 0);
     if (f) f.left -= 1; // Infinity stays Infinity
     return f?.spec;
   }
 
+  /**
+   * @param {number} ms
+   * @param {() => void} fn
+   */
   function later(ms, fn) {
     const t = setTimeout(() => timers.delete(t) && fn(), ms);
     timers.add(t);
@@ -397,6 +701,7 @@ export async function startSimulator(options = {}) {
     return false;
   }
 
+  /** @param {string} id */
   function findClient(id) {
     const c = sim.clients.find((x) => x.client_id === id && !x.deleted);
     if (c) return { id, secret: c.client_secret, scope: c.scope, userId: c.user, role: 'Admin' };
@@ -404,6 +709,10 @@ export async function startSimulator(options = {}) {
     return pre && { userId: CI_USER, role: 'Admin', ...pre };
   }
 
+  /**
+   * @param {SimApiClient} client
+   * @param {string[]} scope
+   */
   function issueToken(client, scope) {
     const jti = randomUUID();
     const exp = Date.now() + opts.tokenTtl * 1000;
@@ -420,9 +729,10 @@ export async function startSimulator(options = {}) {
     return { access_token: accessToken, customer, expires_in, jti, role, scope: scope.join(' ') };
   }
 
-  const sessionUser = (rec) => sessions.get(rec.headers['x-domo-authentication'] ?? '');
+  const sessionUser = (/** @type {Rec} */ rec) =>
+    sessions.get(rec.headers['x-domo-authentication'] ?? '');
   const liveAccessTokens = () => sim.accessTokens.filter((t) => !t.deleted);
-  const developerTokenUser = (rec) => {
+  const developerTokenUser = (/** @type {Rec} */ rec) => {
     const token = rec.headers['x-domo-developer-token'] ?? '';
     if (Object.hasOwn(opts.developerTokens, token)) return opts.developerTokens[token];
     // An access token minted through the API acts as its owner until it expires or is deleted.
@@ -430,27 +740,38 @@ export async function startSimulator(options = {}) {
     return liveAccessTokens().find((t) => t.token === token && t.expires > now)?.ownerId;
   };
   /** The instance API takes a session or a developer token (not an OAuth token). */
-  const instanceUser = (rec) => sessionUser(rec) ?? developerTokenUser(rec);
+  const instanceUser = (/** @type {Rec} */ rec) => sessionUser(rec) ?? developerTokenUser(rec);
   const live = () => sim.clients.filter((c) => !c.deleted);
-  const nameTaken = (name) => live().some((c) => c.name === name);
+  const nameTaken = (/** @type {unknown} */ name) => live().some((c) => c.name === name);
   const forbidden = () =>
     err(403, 'Forbidden: the user lacks the "Create API OAuth Clients" grant');
 
-  /** Checks a creation body; `scopeKey` is `scope` on api.domo.com, `scopes` on the instance. */
+  /**
+   * Checks a creation body; `scopeKey` is `scope` on api.domo.com, `scopes` on the instance.
+   * @param {JsonObject} b
+   * @param {'scope' | 'scopes'} scopeKey
+   */
   function creationProblem(b, scopeKey) {
     const list = b[scopeKey];
     const badScope = (Array.isArray(list) ? list : []).find((s) => !ALL_SCOPES.includes(s));
-    return [
+    return /** @satisfies {Array<[boolean, string]>} */ ([
       [typeof b.name !== 'string' || !b.name.trim(), 'name must be a non-empty string'],
       [!Array.isArray(list) || !list.length, `${scopeKey} must be a non-empty array of strings`],
       [badScope !== undefined, `Invalid scope: ${badScope}`],
       [!['string', 'undefined'].includes(typeof b.description), 'description must be a string'],
       // The answer a community library words as "does the client already exist?".
       [nameTaken(b.name), `A client named "${b.name}" already exists`],
-    ].find(([bad]) => bad)?.[1];
+    ]).find(([bad]) => bad)?.[1];
   }
 
+  /**
+   * @param {Pick<ClientSeed, 'name' | 'description'>} b
+   * @param {string[]} scopes
+   * @param {number} user
+   * @param {CreatedClient['via']} via
+   */
   function addClient(b, scopes, user, via) {
+    /** @type {CreatedClient} */
     const client = {
       client_id: randomUUID(),
       client_secret: randomBytes(32).toString('hex'),
@@ -466,8 +787,9 @@ export async function startSimulator(options = {}) {
     sim.clients.push(client);
     return client;
   }
-  const signonFailure = (reason) => reply(200, { success: false, reason });
+  const signonFailure = (/** @type {string} */ reason) => reply(200, { success: false, reason });
 
+  /** @param {number} userId */
   function startSession(userId) {
     const sessionToken = randomBytes(24).toString('base64url');
     sessions.set(sessionToken, userId);
@@ -477,7 +799,12 @@ export async function startSimulator(options = {}) {
   const tokenForbidden = () =>
     err(403, 'Forbidden: the user lacks the "Manage all access tokens" grant');
 
+  /**
+   * @param {{ name: string, ownerId: number, expires: number }} token
+   * @param {SimAccessToken['via']} via
+   */
   function addAccessToken({ name, ownerId, expires }, via) {
+    /** @type {SimAccessToken} */
     const record = {
       id: nextAccessTokenId++,
       name,
@@ -493,13 +820,18 @@ export async function startSimulator(options = {}) {
     return record;
   }
 
-  /** Checks a minting body for `user`; `now` is when the request arrived. */
+  /**
+   * Checks a minting body for `user`; `now` is when the request arrived.
+   * @param {JsonObject} b
+   * @param {number} user
+   * @param {number} now
+   */
   function accessTokenProblem(b, user, now) {
     const { name, ownerId, expires } = b;
     const lifetime = Number.isInteger(expires) ? expires - now : NaN;
     const days = lifetime / DAY_MS;
     const max = opts.accessTokenMaxDays;
-    return [
+    return /** @satisfies {Array<[boolean, string]>} */ ([
       [typeof name !== 'string' || !name.trim(), 'name must be a non-empty string'],
       [!Number.isInteger(ownerId), 'ownerId must be a user id (a whole number)'],
       // The answer a community library words as "verify the user ID is valid".
@@ -515,12 +847,12 @@ export async function startSimulator(options = {}) {
         max !== null && lifetime > max * DAY_MS + WHOLE_DAY_SLACK_MS,
         `expires may be at most ${max} days from now`,
       ],
-    ].find(([bad]) => bad)?.[1];
+    ]).find(([bad]) => bad)?.[1];
   }
 
-  const findDesign = (id) => sim.designs.find((d) => d.id === id);
-  const noDesign = (id) => err(404, `No design found with id ${id}`);
-  const designAnswer = (d) => ({
+  const findDesign = (/** @type {string} */ id) => sim.designs.find((d) => d.id === id);
+  const noDesign = (/** @type {string} */ id) => err(404, `No design found with id ${id}`);
+  const designAnswer = (/** @type {SimDesign} */ d) => ({
     id: d.id,
     name: d.name,
     owner: d.owner,
@@ -529,12 +861,14 @@ export async function startSimulator(options = {}) {
     created: d.created,
   });
 
+  /** @type {Record<RouteName, Handler>} */
   const handlers = {
     token(rec) {
       // A gateway limits before it authenticates, so bad requests count too.
       if (['GET', 'POST'].includes(rec.method) && overRateLimit()) {
         stats.rateLimited += 1;
-        return err(429, 'Rate limit exceeded', { 'Retry-After': opts.rateLimit.retryAfter });
+        const { retryAfter } = /** @type {NonNullable<Settings['rateLimit']>} */ (opts.rateLimit);
+        return err(429, 'Rate limit exceeded', { 'Retry-After': retryAfter });
       }
       const allowed = opts.tokenMethods === 'both' ? ['GET', 'POST'] : [opts.tokenMethods];
       if (!allowed.includes(rec.method)) {
@@ -569,7 +903,7 @@ export async function startSimulator(options = {}) {
       if (!rec.headers.origin) return reply(403, { status: 403, message: 'Forbidden' });
       const type = rec.headers['content-type'];
       if (!isJson(type)) return err(415, `Content type '${type ?? ''}' not supported`);
-      const b = rec.json;
+      const b = /** @type {JsonObject | null | undefined} */ (rec.json);
       if (!b || typeof b !== 'object') return err(400, 'Required request body is missing');
       if (b.method === 'password') {
         const email = String(b.emailAddress ?? '').toLowerCase();
@@ -581,7 +915,7 @@ export async function startSimulator(options = {}) {
       if (b.method === 'exptoken') {
         const value = parseCookies(rec.headers.cookie).get('_dsidv1') ?? '';
         if (!Object.hasOwn(opts.cookies, value)) return signonFailure('INVALID_TOKEN');
-        return startSession(opts.cookies[value]);
+        return startSession(/** @type {number} */ (opts.cookies[value]));
       }
       return err(400, `Unsupported authentication method: ${String(b.method)}`);
     },
@@ -598,7 +932,9 @@ export async function startSimulator(options = {}) {
       const problem = creationProblem(rec.json, 'scope');
       if (problem) return err(400, problem);
       if (opts.grantless.includes(user)) return forbidden();
-      const client = addClient(rec.json, rec.json.scope, user, 'session');
+      // creationProblem checked the name and description.
+      const seed = /** @type {ClientSeed} */ (rec.json);
+      const client = addClient(seed, rec.json.scope, user, 'session');
       const { name, scope, client_id, client_secret, description } = client;
       // 201 and no numeric id: the instance's list is the only place that shows one.
       return reply(201, {
@@ -639,7 +975,9 @@ export async function startSimulator(options = {}) {
       const problem = creationProblem(rec.json, 'scopes');
       if (problem) return err(400, problem);
       if (opts.grantless.includes(user)) return forbidden();
-      const client = addClient(rec.json, rec.json.scopes, user, 'developer-token');
+      // creationProblem checked the name and description.
+      const seed = /** @type {ClientSeed} */ (rec.json);
+      const client = addClient(seed, rec.json.scopes, user, 'developer-token');
       return reply(201, {
         id: client.tokenId,
         name: client.name,
@@ -653,7 +991,8 @@ export async function startSimulator(options = {}) {
 
     'list-dev-tokens'(rec) {
       if (instanceUser(rec) === undefined) return unauthorized();
-      const shown = (id) => (opts.listClientIds === 'shortened' ? `${id.slice(0, 8)}…` : id);
+      const shown = (/** @type {string} */ id) =>
+        opts.listClientIds === 'shortened' ? `${id.slice(0, 8)}…` : id;
       const entries = live().map((c) => ({
         id: c.tokenId,
         name: c.name,
@@ -676,6 +1015,11 @@ export async function startSimulator(options = {}) {
     },
 
     'github-run'(rec) {
+      /**
+       * @param {number} status
+       * @param {string} message
+       * @param {Record<string, string>} [headers]
+       */
       const gh = (status, message, headers) =>
         reply(status, { message, documentation_url: 'https://docs.github.com/rest' }, headers);
       if (rec.method !== 'GET') return gh(404, 'Not Found');
@@ -685,12 +1029,17 @@ export async function startSimulator(options = {}) {
           'Request forbidden by administrative rules. Please make sure your request has a User-Agent header',
         );
       }
-      const m = /^(?:bearer|token) +(\S+)$/i.exec(rec.headers.authorization ?? '');
+      const m = /** @type {(RegExpExecArray & [string, string]) | null} */ (
+        /^(?:bearer|token) +(\S+)$/i.exec(rec.headers.authorization ?? '')
+      );
       const access =
         m && Object.hasOwn(opts.githubTokens, m[1]) ? opts.githubTokens[m[1]] : undefined;
       if (access === undefined) return gh(401, 'Bad credentials');
+      // The route's own pattern matched this path.
       const [, repo, runId, attemptAsked] =
-        /\/repos\/([^/]+\/[^/]+)\/actions\/runs\/([^/]+)(?:\/attempts\/([^/]+))?$/.exec(rec.path);
+        /** @type {RegExpExecArray & [string, string, string, string | undefined]} */ (
+          /\/repos\/([^/]+\/[^/]+)\/actions\/runs\/([^/]+)(?:\/attempts\/([^/]+))?$/.exec(rec.path)
+        );
       const repository = decodeURIComponent(repo);
       if (access === 'no-repo' || repository !== opts.githubRepository) return gh(404, 'Not Found');
       if (access === 'no-actions') return gh(403, 'Resource not accessible by integration');
@@ -826,8 +1175,9 @@ export async function startSimulator(options = {}) {
         design.versions.push(entry);
         design.latestVersion = version;
       }
-      if (path === 'manifest.json' && Array.isArray(rec.json?.datasetsMapping)) {
-        entry.datasetsMapping = [...rec.json.datasetsMapping];
+      const manifest = /** @type {JsonObject | null | undefined} */ (rec.json);
+      if (path === 'manifest.json' && Array.isArray(manifest?.datasetsMapping)) {
+        entry.datasetsMapping = [...manifest.datasetsMapping];
       }
       const asset = {
         version,
@@ -858,13 +1208,26 @@ export async function startSimulator(options = {}) {
     },
   };
 
-  const handle = (rec) => handlers[rec.route](rec, rec.param);
+  // A handler that reads an id is one whose route's path holds it.
+  const handle = (/** @type {Rec} */ rec) =>
+    handlers[rec.route](rec, /** @type {string} */ (rec.param));
 
+  /**
+   * @param {FaultSpec} spec
+   * @param {Rec} rec
+   * @param {http.IncomingMessage} req
+   * @param {http.ServerResponse} res
+   */
   function applyFault(spec, rec, req, res) {
     const { kind, headers } = spec;
     const status = spec.status === undefined ? undefined : Number(spec.status);
-    const simulated = (s) =>
+    const simulated = (/** @type {number} */ s) =>
       err(s, s === 429 ? 'Rate limit exceeded' : `Simulated ${http.STATUS_CODES[s] ?? 'error'}`);
+    /**
+     * @param {number} s
+     * @param {unknown} body
+     * @param {Record<string, string>} [h]
+     */
     const answer = (s, body, h) => send(res, reply(s, body, { ...h, ...headers }));
     if (kind === 'status') return answer(status ?? 500, spec.body ?? simulated(status ?? 500).body);
     if (kind === 'retry-after') {
@@ -899,6 +1262,10 @@ export async function startSimulator(options = {}) {
     // 'hang' (and act-then-fail's): say nothing; the client or close() ends the connection.
   }
 
+  /**
+   * @param {http.ServerResponse} res
+   * @param {number} bytes
+   */
   function streamHuge(res, bytes) {
     const chunk = Buffer.alloc(64 * 1024, 'a');
     let left = Math.max(0, bytes - 19);
@@ -914,6 +1281,10 @@ export async function startSimulator(options = {}) {
     pump();
   }
 
+  /**
+   * @param {http.ServerResponse} res
+   * @param {number} ms
+   */
   function trickle(res, ms) {
     res.writeHead(200, { 'Content-Type': JSON_TYPE }).flushHeaders();
     const text = '{"access_token":"';
@@ -927,6 +1298,7 @@ export async function startSimulator(options = {}) {
   }
 
   const ok = () => ({ ok: true });
+  /** @type {Record<string, (body: any) => unknown>} */
   const adminRoutes = {
     'GET /__sim/health': ok,
     'GET /__sim/requests': () => sim.requests,
@@ -934,13 +1306,19 @@ export async function startSimulator(options = {}) {
     'GET /__sim/access-tokens': () => sim.accessTokens,
     'GET /__sim/designs': () => sim.designs,
     'GET /__sim/stats': () => stats,
-    'POST /__sim/faults': ({ route, ...spec }) => fault(route, spec) && ok(),
+    // fault() checks the route and the spec.
+    'POST /__sim/faults': ({ route, ...spec }) =>
+      fault(route, /** @type {FaultSpec} */ (spec)) && ok(),
     'POST /__sim/set': (partial) => set(partial) && ok(),
     'POST /__sim/reset': () => reset() && ok(),
     'POST /__sim/clients': (list) => addClients(Array.isArray(list) ? list : [list]),
     'POST /__sim/access-tokens': (list) => addAccessTokens(Array.isArray(list) ? list : [list]),
   };
 
+  /**
+   * @param {http.IncomingMessage} req
+   * @param {http.ServerResponse} res
+   */
   async function onRequest(req, res) {
     const at = Date.now();
     const url = new URL(req.url ?? '/', 'http://simulator');
@@ -958,7 +1336,9 @@ export async function startSimulator(options = {}) {
       }
     }
     const method = req.method ?? 'GET';
+    /** @type {RouteName} */
     let route = 'unknown';
+    /** @type {string | undefined} */
     let param;
     for (const [name, m, re] of ROUTE_TABLE) {
       const match = re.exec(url.pathname);
@@ -987,8 +1367,10 @@ export async function startSimulator(options = {}) {
     send(res, handle(rec));
   }
 
-  const listener = (req, res) =>
-    onRequest(req, res).catch((e) => send(res, err(500, `Simulator error: ${message(e)}`)));
+  const listener = (
+    /** @type {http.IncomingMessage} */ req,
+    /** @type {http.ServerResponse} */ res,
+  ) => onRequest(req, res).catch((e) => send(res, err(500, `Simulator error: ${message(e)}`)));
   const server = tls ? https.createServer({ ...tls }, listener) : http.createServer(listener);
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -1016,17 +1398,24 @@ export async function startSimulator(options = {}) {
   return sim;
 }
 
-/** `route:kind[:arg][:times]`; for kinds without an argument the third field is times. */
+/**
+ * `route:kind[:arg][:times]`; for kinds without an argument the third field is times. The
+ * route and the kind are as given: fault() checks them.
+ * @param {string} text
+ * @returns {{ route: string, spec: FaultSpec }}
+ */
 export function parseFaultArg(text) {
   const [route = '', kind = '', ...rest] = text.split(':');
   if (kind === 'body') return { route, spec: { kind, body: rest.join(':') } }; // JSON has colons
   const [arg, times] = ['malformed', 'hang', 'reset'].includes(kind) ? [undefined, ...rest] : rest;
-  const spec = { kind };
+  const spec = /** @type {FaultSpec} */ ({ kind });
   if (arg && ['status', 'html', 'redirect'].includes(kind)) spec.status = Number(arg);
   if (arg && kind === 'retry-after') spec.value = arg;
   if (arg && ['slow', 'trickle'].includes(kind)) spec.ms = Number(arg);
   if (arg && kind === 'huge') spec.bytes = Number(arg);
-  if (arg && kind === 'act-then-fail') spec.then = /^\d+$/.test(arg) ? Number(arg) : arg;
+  if (arg && kind === 'act-then-fail') {
+    spec.then = /^\d+$/.test(arg) ? Number(arg) : /** @type {FaultSpec['then']} */ (arg);
+  }
   if (times) spec.times = /^(-1|inf|infinity|forever)$/i.test(times) ? Infinity : Number(times);
   return { route, spec };
 }
@@ -1050,8 +1439,9 @@ const USAGE = `Usage: node dev/simulator.mjs [options]
   --log                    one line per request on stderr
   --ready-file PATH        write the URL to PATH once listening`;
 
+/** @param {string[]} argv */
 async function main(argv) {
-  const string = { type: 'string' };
+  const string = /** @type {const} */ ({ type: 'string' });
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -1080,7 +1470,8 @@ async function main(argv) {
   }
   const rate = values['rate-limit'];
   const faults = (values.fault ?? []).map(parseFaultArg);
-  const sim = await startSimulator({
+  // The values as typed: startSimulator checks them and converts what needs it.
+  const given = /** @type {JsonObject} */ ({
     port,
     host: values.host,
     rateLimit: rate ? { perSecond: Number(rate), retryAfter: '1' } : null,
@@ -1095,8 +1486,9 @@ async function main(argv) {
     accessTokenUnknownId: values['access-token-unknown-id'],
     log: values.log ?? false,
   });
+  const sim = await startSimulator(given);
   try {
-    for (const { route, spec } of faults) sim.fault(route, spec);
+    for (const { route, spec } of faults) sim.fault(/** @type {RouteName} */ (route), spec);
   } catch (error) {
     await sim.close();
     throw error;
@@ -1112,11 +1504,14 @@ async function main(argv) {
   console.log(banner(sim.url));
 }
 
-/** What a person needs to point the action (or `npm run smoke`) at the simulator. */
+/**
+ * What a person needs to point the action (or `npm run smoke`) at the simulator.
+ * @param {string} url
+ */
 export function banner(url) {
   const d = defaultOptions();
-  const [client] = d.clients;
-  const [user, locked, grantlessUser] = d.users;
+  const [client] = /** @type {[SimApiClient]} */ (d.clients);
+  const [user, locked, grantlessUser] = /** @type {[SimUser, SimUser, SimUser]} */ (d.users);
   const [devToken, grantless] = Object.keys(d.developerTokens);
   return [
     `Domo simulator listening on ${url} (plays both api-url and instance)`,

@@ -1,3 +1,4 @@
+// @ts-check
 // A live check of the committed bundles against a real Domo instance (or the local simulator),
 // for anyone who wants to see the action work on their own instance before trusting it.
 // It runs dist/ through the runner emulator as GitHub's runner would, then checks from the
@@ -20,8 +21,18 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { action, findLeaks, runJob, runStep } from './runner.mjs';
 
+/** @typedef {import('./runner.mjs').StepResult} StepResult */
+/** @typedef {ReturnType<typeof settings>} Settings */
+/** @typedef {{ plan: string, check: string, ok: boolean, detail: string }} Result */
+/** @typedef {(planName: string, check: string, ok: unknown, detail?: string) => void} Recorder */
+/** @typedef {(planName: string, steps: StepResult[], known: Array<string | undefined>) => void} LeakCheck */
+/** @typedef {{ status: number | string, json?: any }} Answer a status that is text: no answer */
+
 const TIMEOUT_MS = 30_000;
-/** One read-only call per scope, to prove a token works. */
+/**
+ * One read-only call per scope, to prove a token works.
+ * @type {Record<string, string>}
+ */
 const READ_ONLY = { data: '/v1/datasets?limit=1', user: '/v1/users?limit=1' };
 const LIST_PATH = '/api/identity/v1/developer-tokens';
 const USER_PATH = '/api/content/v2/users/me';
@@ -29,7 +40,7 @@ const TOKENS_PATH = '/api/data/v1/accesstokens';
 
 /** The settings from `env`, with empty values as unset. */
 export function settings(env = process.env) {
-  const get = (name) => (env[name] ?? '').trim() || undefined;
+  const get = (/** @type {string} */ name) => (env[name] ?? '').trim() || undefined;
   const instance = get('DOMO_INSTANCE');
   return {
     clientId: get('DOMO_CLIENT_ID'),
@@ -44,12 +55,16 @@ export function settings(env = process.env) {
   };
 }
 
-/** As the action reads `instance`: a name, a host or a URL. */
+/**
+ * As the action reads `instance`: a name, a host or a URL.
+ * @param {string} value
+ */
 function instanceUrl(value) {
   if (value.includes('://')) return value.replace(/\/+$/, '');
   return /^[a-z0-9-]+$/i.test(value) ? `https://${value}.domo.com` : `https://${value}`;
 }
 
+/** @param {Settings} s */
 export function plan(s) {
   const plans = [];
   if (s.clientId && s.clientSecret) plans.push('token');
@@ -77,7 +92,10 @@ Set, for token mode:       DOMO_CLIENT_ID, DOMO_CLIENT_SECRET
 Against the local simulator: start \`npm run simulator\`, then set DOMO_API_URL and DOMO_INSTANCE to
 the URL it prints, with the credentials it lists.`;
 
-/** The GITHUB_* variables of this run when there is one, so that the client's description is true. */
+/**
+ * The GITHUB_* variables of this run when there is one, so that the client's description is true.
+ * @param {NodeJS.ProcessEnv} env
+ */
 function githubEnv(env) {
   return {
     GITHUB_SERVER_URL: env.GITHUB_SERVER_URL || 'https://github.com',
@@ -88,6 +106,10 @@ function githubEnv(env) {
   };
 }
 
+/**
+ * @param {string} url
+ * @param {RequestInit} [init]
+ */
 async function http(url, init = {}) {
   const response = await fetch(url, {
     redirect: 'manual',
@@ -104,16 +126,26 @@ async function http(url, init = {}) {
   return { status: response.status, json };
 }
 
-/** Runs every check that the settings allow; each result is { plan, check, ok, detail }. */
+/**
+ * Runs every check that the settings allow; each result is { plan, check, ok, detail }.
+ * @param {Settings} s
+ */
 export async function smoke(s, env = process.env) {
+  /** @type {Result[]} */
   const results = [];
+  /**
+   * @param {string} planName
+   * @param {string} check
+   * @param {unknown} ok
+   */
   const record = (planName, check, ok, detail = '') =>
     results.push({ plan: planName, check, ok: Boolean(ok), detail });
   const common = { env: githubEnv(env), timeoutMs: 180_000 };
   const secrets = [s.clientSecret, s.developerToken, s.password].filter(Boolean);
 
-  const tokenWorks = async (planName, token) => {
-    const path = READ_ONLY[s.scope.split(/[\s,]+/).find((x) => x in READ_ONLY)];
+  const tokenWorks = async (/** @type {string} */ planName, /** @type {string} */ token) => {
+    const path =
+      READ_ONLY[String(s.scope.split(/[\s,]+/).find((x) => Object.hasOwn(READ_ONLY, x)))];
     if (!path)
       return record(planName, 'token works', true, `skipped: no read-only call for "${s.scope}"`);
     try {
@@ -127,14 +159,17 @@ export async function smoke(s, env = process.env) {
         `GET ${path.split('?')[0]}: HTTP ${answer.status}`,
       );
     } catch (err) {
-      record(planName, 'token works', false, `GET ${path.split('?')[0]}: ${err.message}`);
+      const { message } = /** @type {Error} */ (err);
+      record(planName, 'token works', false, `GET ${path.split('?')[0]}: ${message}`);
     }
   };
+  /** @type {LeakCheck} */
   const noLeaks = (planName, steps, known) => {
     const leaks = steps.flatMap((step) => findLeaks(step, known));
     record(planName, 'nothing secret printed', leaks.length === 0, leaks.slice(0, 3).join('; '));
   };
-  const failure = (step) => step.errors[0] ?? `exit code ${step.exitCode}`;
+  const failure = (/** @type {StepResult} */ step) =>
+    step.errors[0] ?? `exit code ${step.exitCode}`;
 
   for (const planName of plan(s)) {
     if (planName === 'login') {
@@ -143,7 +178,12 @@ export async function smoke(s, env = process.env) {
     }
     const base = { scope: s.scope, 'api-url': s.apiUrl };
     if (planName === 'token') {
-      const inputs = { ...base, 'client-id': s.clientId, 'client-secret': s.clientSecret };
+      // This plan has them both.
+      const inputs = /** @type {Record<string, string>} */ ({
+        ...base,
+        'client-id': s.clientId,
+        'client-secret': s.clientSecret,
+      });
       const main = await runStep({ ...common, inputs });
       const token = main.outputs['access-token'];
       record(
@@ -156,11 +196,18 @@ export async function smoke(s, env = process.env) {
       noLeaks(planName, [main], [...secrets, token].filter(Boolean));
       continue;
     }
+    /** @type {Record<string, string | undefined>} */
     const source =
       planName === 'developer-token'
         ? { 'developer-token': s.developerToken }
         : { username: s.username, password: s.password };
-    const inputs = { ...base, mode: 'provision', instance: s.instance, ...source };
+    // This plan has them all.
+    const inputs = /** @type {Record<string, string>} */ ({
+      ...base,
+      mode: 'provision',
+      instance: s.instance,
+      ...source,
+    });
     const { main, post } = await runJob({ ...common, inputs });
     const token = main.outputs['access-token'];
     const clientId = main.outputs['client-id'];
@@ -191,12 +238,25 @@ export async function smoke(s, env = process.env) {
   return results;
 }
 
-/** Login mode: the token handed over as it is, then a job token minted, used and revoked. */
+/**
+ * Login mode: the token handed over as it is, then a job token minted, used and revoked.
+ * @param {Settings} s
+ * @param {{ env: Record<string, string>, timeoutMs: number }} common
+ * @param {Recorder} record
+ * @param {LeakCheck} noLeaks
+ * @param {(step: StepResult) => string} failure
+ * @param {Array<string | undefined>} secrets
+ */
 async function login(s, common, record, noLeaks, failure, secrets) {
   const home = mkdtempSync(join(tmpdir(), 'domo-auth-smoke-home-'));
   try {
     const env = { ...common.env, HOME: home, XDG_CONFIG_HOME: undefined };
-    const base = { mode: 'login', instance: s.instance, 'developer-token': s.developerToken };
+    // This plan has them both.
+    const base = /** @type {Record<string, string>} */ ({
+      mode: 'login',
+      instance: s.instance,
+      'developer-token': s.developerToken,
+    });
     const handed = await runStep({ ...common, env, inputs: base });
     record(
       'login',
@@ -218,6 +278,7 @@ async function login(s, common, record, noLeaks, failure, secrets) {
         : `${failure(main)}${/HTTP 400/.test(failure(main)) ? ' (Domo may take whole days only: try job-token-hours: 24)' : ''}`,
     );
     if (minted) {
+      /** @type {Answer} */
       const works = await http(`${s.instanceUrl}${USER_PATH}`, {
         headers: { 'x-domo-developer-token': minted },
       }).catch((err) => ({ status: err.message }));
@@ -232,8 +293,9 @@ async function login(s, common, record, noLeaks, failure, secrets) {
     if (minted) {
       const revoked = /Revoked Domo access token /.test(post.stdout) && post.warnings.length === 0;
       record('login', 'post step revoked it', revoked, post.warnings[0] ?? '');
+      /** @type {Answer} */
       const list = await http(`${s.instanceUrl}${TOKENS_PATH}`, {
-        headers: { 'x-domo-developer-token': s.developerToken },
+        headers: { 'x-domo-developer-token': /** @type {string} */ (s.developerToken) },
       }).catch((err) => ({ status: err.message }));
       const name = /Minted Domo developer token "([^"]+)"/.exec(main.stdout)?.[1];
       const still = Array.isArray(list.json) && list.json.some((t) => t?.name === name);
@@ -257,13 +319,16 @@ async function login(s, common, record, noLeaks, failure, secrets) {
 /**
  * Whether the instance accepts the developer token at all, as the action asks when a creation
  * is refused: a refused token needs a new token, a refused creation a grant or a session.
+ * @param {Settings} s
+ * @returns {Promise<[check: string, ok: boolean, detail: string]>}
  */
 async function whoIsIt(s) {
   const check = 'developer token accepted';
   const asked = `GET ${USER_PATH}`;
   try {
     const answer = await http(`${s.instanceUrl}${USER_PATH}`, {
-      headers: { 'x-domo-developer-token': s.developerToken },
+      // Asked for the developer-token plan only, which has one.
+      headers: { 'x-domo-developer-token': /** @type {string} */ (s.developerToken) },
     });
     const id = answer.json?.id ?? answer.json?.userId;
     if (answer.status >= 200 && answer.status < 300 && ['number', 'string'].includes(typeof id)) {
@@ -284,20 +349,32 @@ async function whoIsIt(s) {
     }
     return [check, false, `${asked}: HTTP ${answer.status}; could not tell what was refused`];
   } catch (err) {
-    return [check, false, `${asked}: ${err.message}; could not tell what was refused`];
+    const { message } = /** @type {Error} */ (err);
+    return [check, false, `${asked}: ${message}; could not tell what was refused`];
   }
 }
 
-/** Asks the instance itself, with the same credential the action had. */
+/**
+ * Asks the instance itself, with the same credential the action had.
+ * @param {Settings} s
+ * @param {string} planName
+ * @param {string} clientId
+ * @param {string | undefined} name
+ * @returns {Promise<[ok: boolean, detail: string]>}
+ */
 async function unlisted(s, planName, clientId, name) {
   try {
     let headers;
+    // Each plan that creates a client has an instance and the credential it signs on with.
     if (planName === 'developer-token') {
-      headers = { 'x-domo-developer-token': s.developerToken };
+      headers = { 'x-domo-developer-token': /** @type {string} */ (s.developerToken) };
     } else {
       const signOn = await http(`${s.instanceUrl}/api/content/v2/authentication`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', origin: s.instanceUrl },
+        headers: {
+          'content-type': 'application/json',
+          origin: /** @type {string} */ (s.instanceUrl),
+        },
         body: JSON.stringify({
           method: 'password',
           emailAddress: s.username,
@@ -318,19 +395,24 @@ async function unlisted(s, planName, clientId, name) {
       ? [false, `still listed as id ${still.id}`]
       : [true, `${entries.length} other clients listed`];
   } catch (err) {
-    return [false, err.message];
+    return [false, /** @type {Error} */ (err).message];
   }
 }
 
+/** @param {Result[]} results */
 export function table(results) {
+  /** @typedef {[string, string, string, string]} Row */
+  /** @type {[Row, ...Row[]]} */
   const rows = [
     ['plan', 'check', 'result', 'detail'],
-    ...results.map((r) => [r.plan, r.check, r.ok ? 'PASS' : 'FAIL', r.detail]),
+    ...results.map((r) => /** @type {Row} */ ([r.plan, r.check, r.ok ? 'PASS' : 'FAIL', r.detail])),
   ];
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
-  const line = (row) =>
+  const widths = /** @type {const} */ ([0, 1, 2]).map((i) =>
+    Math.max(...rows.map((row) => row[i].length)),
+  );
+  const line = (/** @type {Row} */ row) =>
     row
-      .map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell))
+      .map((cell, i) => (i < 3 ? cell.padEnd(/** @type {number} */ (widths[i])) : cell))
       .join('  ')
       .trimEnd();
   return [

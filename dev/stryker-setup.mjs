@@ -1,3 +1,4 @@
+// @ts-check
 // Runs before each test file in mutation runs (dev/jest.stryker.config.js). Property tests
 // draw new inputs on every run; under Stryker a failure found by chance would count as a
 // killed mutant, so every run draws the same inputs. Change the seed to explore other inputs.

@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run docs:summary-image`: runs a real job (the committed dist/ bundle, through the runner
 // emulator, against the local Domo simulator, as `npm start` does) and draws the job summary it
 // wrote into docs/job-summary.svg, styled like a job summary on GitHub's run page. The SVG is
@@ -57,24 +58,38 @@ async function summaryOfAJob() {
 // --- The summary, read back ------------------------------------------------------------------
 
 // As a reader sees it: tags gone, entities (named and numeric) decoded, spaces folded.
-const plain = (html) => summaryText(html).replace(/\s+/g, ' ').trim();
+const plain = (/** @type {string} */ html) => summaryText(html).replace(/\s+/g, ' ').trim();
 
-/** The summary as blocks: { heading, level } and { table: [[{ text, head }]] }, in order. */
+/**
+ * @typedef {{ heading: string, level: number, table?: undefined, paragraph?: undefined }
+ *   | { table: Cell[][], heading?: undefined, paragraph?: undefined }
+ *   | { paragraph: string, heading?: undefined, table?: undefined }} Block
+ * @typedef {{ head: boolean, text: string }} Cell
+ */
+
+/**
+ * The summary as blocks: { heading, level } and { table: [[{ text, head }]] }, in order.
+ * @param {string} html
+ */
 export function blocks(html) {
+  /** @type {Block[]} */
   const found = [];
   const pattern =
     /<h([1-6])[^>]*>([\s\S]*?)<\/h\1>|<table[^>]*>([\s\S]*?)<\/table>|<p[^>]*>([\s\S]*?)<\/p>/gi;
+  // Each group below belongs to the alternative that matched, or is not optional.
   for (const m of html.matchAll(pattern)) {
-    if (m[1]) found.push({ heading: plain(m[2]), level: Number(m[1]) });
+    if (m[1]) found.push({ heading: plain(/** @type {string} */ (m[2])), level: Number(m[1]) });
     else if (m[3] !== undefined) {
       const rows = [...m[3].matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/gi)].map((row) =>
-        [...row[1].matchAll(/<t([hd])[^>]*>([\s\S]*?)<\/t[hd]>/gi)].map((c) => ({
-          head: c[1].toLowerCase() === 'h',
-          text: plain(c[2]),
-        })),
+        [.../** @type {string} */ (row[1]).matchAll(/<t([hd])[^>]*>([\s\S]*?)<\/t[hd]>/gi)].map(
+          (c) => ({
+            head: /** @type {string} */ (c[1]).toLowerCase() === 'h',
+            text: plain(/** @type {string} */ (c[2])),
+          }),
+        ),
       );
       found.push({ table: rows });
-    } else found.push({ paragraph: plain(m[4]) });
+    } else found.push({ paragraph: plain(/** @type {string} */ (m[4])) });
   }
   return found;
 }
@@ -98,13 +113,17 @@ const BOLD = [
   278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584,
 ];
 
-/** Width in px of `text` at `size` px; anything outside ASCII counts as one em. */
+/**
+ * Width in px of `text` at `size` px; anything outside ASCII counts as one em.
+ * @param {string} text
+ * @param {number} size
+ */
 function textWidth(text, size, bold = false) {
   const table = bold ? BOLD : REGULAR;
   let units = 0;
   for (const ch of text) {
-    const code = ch.codePointAt(0);
-    units += code >= 32 && code <= 126 ? table[code - 32] : 1000;
+    const code = /** @type {number} */ (ch.codePointAt(0));
+    units += code >= 32 && code <= 126 ? /** @type {number} */ (table[code - 32]) : 1000;
   }
   return (units * size) / 1000;
 }
@@ -127,24 +146,32 @@ const STYLE = {
   rowHeight: 33,
 };
 
-const escapeXml = (s) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
-  );
-const px = (n) => Number(n.toFixed(2));
+/** @type {Record<string, string>} */
+const XML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeXml = (/** @type {string} */ s) => s.replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c);
+const px = (/** @type {number} */ n) => Number(n.toFixed(2));
 
+/**
+ * @param {number} x
+ * @param {number} y
+ * @param {string} content
+ */
 function text(x, y, content, { size = STYLE.size, bold = false, fill = STYLE.text } = {}) {
   const weight = bold ? ' font-weight="600"' : '';
   return `<text x="${px(x)}" y="${px(y)}" font-size="${size}"${weight} fill="${fill}">${escapeXml(content)}</text>`;
 }
 
-/** The summary's blocks drawn as GitHub draws a job's summary: a titled card. */
+/**
+ * The summary's blocks drawn as GitHub draws a job's summary: a titled card.
+ * @param {Block[]} summaryBlocks
+ * @param {string} title
+ */
 export function render(summaryBlocks, title) {
   const s = STYLE;
   const parts = [];
   let y = s.headerHeight + s.padY;
   let contentWidth = textWidth(title, s.size, true);
+  /** @type {Record<number, number>} */
   const headingSize = { 1: 28, 2: 21, 3: 17.5, 4: 14, 5: 12.25, 6: 11.9 };
 
   for (const block of summaryBlocks) {
@@ -187,7 +214,7 @@ export function render(summaryBlocks, title) {
           parts.push(
             text(x + s.cellPadX, rowTop + s.rowHeight / 2 + 5, cell.text, { bold: cell.head }),
           );
-          x += widths[c];
+          x += /** @type {number} */ (widths[c]);
         });
       });
       const height = rows.length * s.rowHeight;

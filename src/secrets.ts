@@ -126,7 +126,7 @@ function hex(n: number, width = 0): string {
 
 function character(c: string): string {
   const code = c.codePointAt(0)!;
-  const alternatives = [literal(c)];
+  const alternatives: string[] = [];
   const bytes = Buffer.from(c, 'utf8');
   alternatives.push([...bytes].map((b) => `%${hex(b, 2)}`).join(''));
   if (c === ' ') alternatives.push('\\+');
@@ -135,6 +135,9 @@ function character(c: string): string {
   if (JSON_SHORT[c] !== undefined) alternatives.push(`\\\\${literal(JSON_SHORT[c])}`);
   if (XML_NAMED[c] !== undefined) alternatives.push(`&${XML_NAMED[c]};`);
   alternatives.push(`&#0*${code};`, `&#[Xx]0*${hex(code)};`);
+  // The character as it is comes last: tried first, it would win over its own escape (`%`
+  // before `%25`, `&` before `&amp;`) and leave the escape's tail after the stars.
+  alternatives.push(literal(c));
   return `(?:${alternatives.join('|')})`;
 }
 

@@ -1,4 +1,0 @@
-export function selfSignedCertificate(
-  dir: string,
-  host?: string,
-): { key: string; cert: string; certFile: string };
