@@ -48,6 +48,8 @@ describe('login mode: a developer token handed over', () => {
       'expires-at': '',
     });
     expect(h.env()).toEqual({ DOMO_INSTANCE: HOST, DOMO_DEVELOPER_TOKEN: 'dev-SECRET-1' });
+    // The runner fills in no github-token here: the developer token is the one secret.
+    expect(h.named('add-mask')).toEqual(['dev-SECRET-1']);
     expect(JSON.parse(readFileSync(loginFile(), 'utf8'))).toEqual({
       instance: HOST,
       refreshToken: 'dev-SECRET-1',
@@ -163,9 +165,7 @@ describe('login mode: a token minted for the job', () => {
       'expires-at': '2026-11-23T18:00:00Z',
     });
     expect(h.env().DOMO_DEVELOPER_TOKEN).toBe('minted-SECRET-5');
-    expect(h.named('add-mask')).toEqual(
-      expect.arrayContaining(['sess-SECRET-2', 'minted-SECRET-5']),
-    );
+    expect(h.named('add-mask')).toEqual(['sess-SECRET-2', 'minted-SECRET-5']);
     expect(lines()).toEqual([
       `${INSTANCE} knows the credential: user 964382593 (CI Robot).`,
       `Minting Domo developer token "${NAME}" for this job (6 h).`,
@@ -258,5 +258,57 @@ describe('login mode: a token minted for the job', () => {
     for (const value of Object.values(h.state()))
       for (const secret of ['sess-SECRET-2', 'minted-SECRET-6'])
         if (value.includes(secret)) expect(masks).toContain(secret);
+  });
+});
+
+describe('login mode: what else the main step says', () => {
+  test('export-env: false and cli-login: false: nothing exported, no CLI login, said so', async () => {
+    h.setInputs({ ...developer, 'export-env': 'false', 'cli-login': 'false' });
+    nock(INSTANCE).get(ME).reply(200, { id: 7, displayName: 'CI' });
+    await run(h.deps);
+    expect(h.env()).toEqual({});
+    expect(lines()).toEqual([
+      `${INSTANCE} knows the credential: user 7 (CI).`,
+      `Domo developer token ready for ${HOST} (handed over as it is); nothing exported (export-env: false).`,
+    ]);
+    expect(h.summary()).toContain('<td>Environment</td><td>—</td>');
+    expect(h.summary()).toContain('<td>Domo CLI</td><td>not logged in</td>');
+    expect(h.state()).toEqual({});
+  });
+
+  test.each<[string, Record<string, string>, RegExp, RegExp | undefined]>([
+    [
+      'a session token',
+      session,
+      /`developer-token` \(made in Admin > Security > Access tokens\) with `job-token: false`/,
+      undefined,
+    ],
+    [
+      'a developer token',
+      { ...developer, 'job-token': 'true' },
+      /or set `job-token: false` to hand `developer-token` to later steps as it is/,
+      /made in Admin > Security > Access tokens\) with/,
+    ],
+  ])('minting refused with %s: the advice fits the source', async (_, inputs, says, never) => {
+    h.setInputs({ ...inputs, 'cli-login': 'false' });
+    nock(INSTANCE).get(ME).reply(200, { id: 7 });
+    nock(INSTANCE).post(TOKENS).reply(403, { message: 'Forbidden' });
+    await run(h.deps);
+    const [error] = h.named('error');
+    expect(error).toMatch(says);
+    if (never) expect(error).not.toMatch(never);
+    expect(h.state()).toEqual({});
+  });
+
+  test('a minted token in an answer the action refuses is masked before it is judged', async () => {
+    h.setInputs({ ...session, 'cli-login': 'false' });
+    nock(INSTANCE).get(ME).reply(200, { id: 7 });
+    nock(INSTANCE).post(TOKENS).reply(200, { token: 'minted-SECRET-8' });
+    await run(h.deps);
+    expect(h.named('error')).toEqual([
+      expect.stringContaining('may have created the access token'),
+    ]);
+    expect(h.named('add-mask')).toContain('minted-SECRET-8');
+    expect(h.named('error')[0]).not.toContain('minted-SECRET-8');
   });
 });

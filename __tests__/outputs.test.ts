@@ -13,7 +13,7 @@ import { ActionError } from '../src/errors.js';
 import type { HttpRequest } from '../src/http.js';
 import { runEntry, runPostEntry } from '../src/entry.js';
 import { debug, fail, info, mask, MAX_LINE, resetMasks, warning } from '../src/log.js';
-import { handOver } from '../src/outputs.js';
+import { handOver, requireRunnerFiles } from '../src/outputs.js';
 import { remember } from '../src/secrets.js';
 import { token as tokenStory } from '../src/stories/token.js';
 
@@ -355,5 +355,22 @@ describe('entries', () => {
     void runEntry(never, () => undefined);
     handlers[event]!(new Error('stray'));
     expect(exits).toEqual([1, 0, 1]);
+  });
+});
+
+describe('the runner files', () => {
+  test.each<[string, NodeJS.ProcessEnv, string]>([
+    ['missing', {}, 'The runner did not provide GITHUB_OUTPUT, GITHUB_STATE;'],
+    [
+      'gone',
+      { GITHUB_OUTPUT: files.GITHUB_OUTPUT, GITHUB_STATE: join(dir, 'gone', 'state') },
+      "The runner's GITHUB_STATE file cannot be written (ENOENT); domo-auth stops before it asks Domo for anything.",
+    ],
+  ])('%s: one error naming the file and its code, before any request', (_, env, message) => {
+    expect(() => requireRunnerFiles(['GITHUB_OUTPUT', 'GITHUB_STATE'], env)).toThrow(message);
+  });
+
+  test('present and writable: nothing to say', () => {
+    expect(() => requireRunnerFiles(['GITHUB_OUTPUT'], files)).not.toThrow();
   });
 });

@@ -58,7 +58,7 @@ export async function cleanup(overrides: Partial<CleanupDeps> = {}): Promise<voi
   mask(state.credential, state.loginToken, ...state.secrets);
   if (state.tokenCommand)
     info(removeTokenCommand(state.tokenCommand, process.env.RUNNER_TEMP).message);
-  if (state.logins.length > 0) restoreCliLogins(state);
+  restoreCliLogins(state);
   const calls: Calls = {
     transport: withLog(deps.transport(state.timeoutMs), debug, deps.clock.now),
     retry: {

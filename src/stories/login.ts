@@ -122,7 +122,7 @@ function cliLogin(l: LoginConfig, ctx: Context, token: string): SavedLogin[] {
     );
   }
   // An earlier login's token is a secret of someone else's: masked before state shows it.
-  const earlier = saved.flatMap((s) => (s.previous === null ? [] : secretsOf(s.previous)));
+  const earlier = saved.flatMap((s) => secretsOf(s.previous));
   saveState({ loginToken: token, logins: saved }, earlier);
   for (const { path, previous } of saved) {
     info(
