@@ -344,3 +344,20 @@ export function jsonObject(call: string, response: HttpResponse): Record<string,
   }
   return json as Record<string, unknown>;
 }
+
+/**
+ * The list in a 2xx answer: a bare JSON array, or one under `entries` (the shape Domo's instance
+ * lists had before about mid-2025); a DomoError saying what came instead.
+ */
+export function jsonList(call: string, response: HttpResponse): unknown[] {
+  const json: unknown = jsonObject(call, response);
+  const entries = Array.isArray(json) ? json : (json as { entries?: unknown }).entries;
+  if (!Array.isArray(entries)) {
+    throw new DomoError({
+      call,
+      kind: 'response',
+      detail: 'the answer is neither a list nor an object with `entries`',
+    });
+  }
+  return entries;
+}

@@ -4,7 +4,7 @@
  * scripts that manage real instances use it, with a session or a developer token.
  */
 import { DomoError } from '../errors.js';
-import { jsonObject, send, type HttpResponse, type Transport } from '../http.js';
+import { jsonList, jsonObject, send, type HttpResponse, type Transport } from '../http.js';
 import { mayHaveActed } from '../retry.js';
 import { MIN_FRAGMENT_LENGTH, remember } from '../secrets.js';
 import { authHeaders, type InstanceAuth } from './auth.js';
@@ -207,15 +207,7 @@ export async function listAccessTokens(
       url: `${instanceUrl}${PATH}`,
       headers: authHeaders(auth),
     });
-    const json: unknown = jsonObject(LIST_TOKENS_CALL, response);
-    const entries = Array.isArray(json) ? json : (json as { entries?: unknown }).entries;
-    if (!Array.isArray(entries)) {
-      throw new DomoError({
-        call: LIST_TOKENS_CALL,
-        kind: 'response',
-        detail: 'the answer is neither a list nor an object with `entries`',
-      });
-    }
+    const entries = jsonList(LIST_TOKENS_CALL, response);
     return entries.map((entry): ListedAccessToken => {
       // Object() makes null and other non-objects an empty entry, which matches nothing.
       const o: Record<string, unknown> = Object(entry);

@@ -5,7 +5,7 @@
  * is the only way to revoke a client, and the way to create one from a developer token.
  */
 import { DomoError } from '../errors.js';
-import { jsonObject, send, type HttpRequest, type Transport } from '../http.js';
+import { jsonList, send, type HttpRequest, type Transport } from '../http.js';
 import { authHeaders, type InstanceAuth } from './auth.js';
 import { create, numericId, type CreatedClient, type NewClient } from './clients.js';
 
@@ -66,16 +66,7 @@ export async function listClients(
     url: `${instanceUrl}${PATH}`,
     headers: authHeaders(auth),
   });
-  // A bare array since about mid-2025; under `entries` before that.
-  const json: unknown = jsonObject(LIST_CALL, response);
-  const entries = Array.isArray(json) ? json : (json as { entries?: unknown }).entries;
-  if (!Array.isArray(entries)) {
-    throw new DomoError({
-      call: LIST_CALL,
-      kind: 'response',
-      detail: 'the answer is neither a list nor an object with `entries`',
-    });
-  }
+  const entries = jsonList(LIST_CALL, response);
   return entries.map((entry): ListedClient => {
     // Object() makes null and other non-objects an empty entry, which matches nothing.
     const o: Record<string, unknown> = Object(entry);
